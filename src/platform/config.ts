@@ -1,0 +1,63 @@
+/**
+ * The one settings table. Every setting has a typed default and an environment override;
+ * nothing else in the code reads process.env.
+ */
+import path from 'node:path';
+
+type Kind = 'int' | 'string' | 'bool' | 'number';
+interface Setting<K extends Kind> {
+  env: string;
+  kind: K;
+  default: K extends 'int' | 'number' ? number : K extends 'bool' ? boolean : string;
+  doc: string;
+}
+const s = <K extends Kind>(env: string, kind: K, def: Setting<K>['default'], doc: string): Setting<K> => ({
+  env,
+  kind,
+  default: def,
+  doc,
+});
+
+export const settingsTable = {
+  httpPort: s('ONELOCK_HTTP_PORT', 'int', 8080, 'HTTP port for the API, OpenAPI docs and dashboard'),
+  httpHost: s('ONELOCK_HTTP_HOST', 'string', '0.0.0.0', 'HTTP listen address'),
+  jt808Port: s('ONELOCK_JT808_PORT', 'int', 7808, 'TCP port for JT/T 808 terminals'),
+  dataDir: s('ONELOCK_DATA_DIR', 'string', './data', 'holds the SQLite file, the signing keys and stored files'),
+  databaseUrl: s('ONELOCK_DATABASE_URL', 'string', '', 'a postgres:// URL switches storage to PostgreSQL; empty = SQLite in the data dir'),
+  databaseSchema: s('ONELOCK_DATABASE_SCHEMA', 'string', 'public', 'PostgreSQL schema (tests use one per run)'),
+  natsUrl: s('ONELOCK_NATS_URL', 'string', '', 'reserved for scale-out: NATS JetStream bus'),
+  tokenSecret: s('ONELOCK_TOKEN_SECRET', 'string', '', 'HMAC secret for access tokens; empty = generated once and kept in the data dir'),
+  tokenTtlS: s('ONELOCK_TOKEN_TTL_S', 'int', 3600, 'access token lifetime in seconds'),
+  logLevel: s('ONELOCK_LOG_LEVEL', 'string', 'info', 'pino log level'),
+  demo: s('ONELOCK_DEMO', 'bool', false, 'seed demo data at start (npm start turns it on)'),
+  publicUrl: s('ONELOCK_PUBLIC_URL', 'string', '', 'base URL printed in QR codes and links; empty = http://localhost:<port>'),
+  pageLimitMax: s('ONELOCK_PAGE_LIMIT_MAX', 'int', 200, 'largest page a list returns'),
+} as const;
+
+export type SettingsTable = typeof settingsTable;
+export type Settings = { -readonly [K in keyof SettingsTable]: SettingsTable[K]['default'] };
+
+function parse(kind: Kind, raw: string, env: string): number | string | boolean {
+  if (kind === 'string') return raw;
+  if (kind === 'bool') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new Error(`${env}: expected true/false, got "${raw}"`);
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) throw new Error(`${env}: expected a ${kind === 'int' ? 'whole ' : ''}number, got "${raw}"`);
+  return n;
+}
+
+/** Defaults, then the environment, then explicit overrides (used by tests and CLI flags). */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Settings> = {}): Settings {
+  const out: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(settingsTable)) {
+    const raw = env[def.env];
+    out[key] = raw === undefined || raw === '' ? def.default : parse(def.kind, raw, def.env);
+  }
+  Object.assign(out, overrides);
+  return out as Settings;
+}
+
+export const dataPath = (settings: Settings, ...parts: string[]) => path.resolve(settings.dataDir, ...parts);

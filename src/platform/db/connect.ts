@@ -1,0 +1,45 @@
+/**
+ * One database interface, two dialects: better-sqlite3 (WAL) by default, pg when the settings
+ * carry a postgres:// URL. Callers only see Kysely<Database>.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database as DB } from './schema.ts';
+import { dataPath, type Settings } from '../config.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+export interface Store {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export async function openStore(settings: Settings): Promise<Store> {
+  if (settings.databaseUrl.startsWith('postgres://') || settings.databaseUrl.startsWith('postgresql://')) {
+    const pg = (await import('pg')).default;
+    // bigint (int8) comes back as a string by default; our bigint columns hold 32-bit flag words.
+    pg.types.setTypeParser(20, (v: string) => Number(v));
+    const schema = settings.databaseSchema;
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`ONELOCK_DATABASE_SCHEMA: invalid schema name "${schema}"`);
+    const boot = new pg.Client({ connectionString: settings.databaseUrl });
+    await boot.connect();
+    await boot.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await boot.end();
+    const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: 10, options: `-c search_path="${schema}"` });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const file = settings.databaseUrl.startsWith('sqlite:')
+    ? settings.databaseUrl.slice('sqlite:'.length)
+    : dataPath(settings, 'onelock.sqlite');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const Sqlite = (await import('better-sqlite3')).default;
+  const conn = new Sqlite(file);
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = NORMAL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

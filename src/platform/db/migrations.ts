@@ -1,0 +1,222 @@
+/**
+ * Versioned migrations, written once with Kysely's schema builder so the same steps run on
+ * SQLite and PostgreSQL. The only dialect difference is the auto-increment column type.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './connect.ts';
+
+type Step = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
+
+const ts = 'text';
+const m001_core: Step = async (db, dialect) => {
+  const serial = dialect === 'postgres' ? 'serial' : 'integer';
+  const stamps = (t: any) => t.addColumn('created_at', ts, (c: any) => c.notNull()).addColumn('updated_at', ts, (c: any) => c.notNull());
+  const ver = (t: any) => t.addColumn('version', 'integer', (c: any) => c.notNull().defaultTo(1));
+
+  await stamps(ver(db.schema.createTable('enterprises')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('name', ts, (c) => c.notNull())
+    .addColumn('uscc', ts, (c) => c.notNull().unique())
+    .addColumn('credit_grade', ts, (c) => c.notNull())
+    .addColumn('contacts', ts, (c) => c.notNull().defaultTo('[]')))).execute();
+
+  await stamps(ver(db.schema.createTable('users')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('username', ts, (c) => c.notNull().unique())
+    .addColumn('display_name', ts, (c) => c.notNull())
+    .addColumn('password_hash', ts, (c) => c.notNull())
+    .addColumn('role', ts, (c) => c.notNull())
+    .addColumn('enterprise_id', ts, (c) => c.references('enterprises.id'))
+    .addColumn('administration', ts)
+    .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0)))).execute();
+
+  await db.schema.createTable('api_keys')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('key_hash', ts, (c) => c.notNull().unique())
+    .addColumn('role', ts, (c) => c.notNull())
+    .addColumn('label', ts, (c) => c.notNull())
+    .addColumn('subject_id', ts)
+    .addColumn('administration', ts)
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addColumn('revoked_at', ts)
+    .execute();
+
+  await stamps(ver(db.schema.createTable('vehicles')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('enterprise_id', ts, (c) => c.notNull().references('enterprises.id'))
+    .addColumn('plate_cn', ts, (c) => c.notNull().unique())
+    .addColumn('plate_hk', ts, (c) => c.unique())
+    .addColumn('kind', ts, (c) => c.notNull()))).execute();
+
+  await stamps(ver(db.schema.createTable('drivers')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('enterprise_id', ts, (c) => c.notNull().references('enterprises.id'))
+    .addColumn('name', ts, (c) => c.notNull())
+    .addColumn('licence_no', ts, (c) => c.notNull().unique())
+    .addColumn('phone', ts)
+    .addColumn('home_region', ts, (c) => c.notNull()))).execute();
+
+  await stamps(ver(db.schema.createTable('devices')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('terminal_id', ts, (c) => c.notNull().unique())
+    .addColumn('model', ts, (c) => c.notNull())
+    .addColumn('lock_profile', ts, (c) => c.notNull())
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('battery_pct', 'real')
+    .addColumn('last_seen_at', ts)
+    .addColumn('auth_code', ts, (c) => c.notNull())
+    .addColumn('ingest_key_hash', ts))).execute();
+
+  await stamps(ver(db.schema.createTable('places')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('name', ts, (c) => c.notNull().unique())
+    .addColumn('name_zh', ts)
+    .addColumn('kind', ts, (c) => c.notNull())
+    .addColumn('jurisdiction', ts, (c) => c.notNull())
+    .addColumn('geometry', ts, (c) => c.notNull())
+    .addColumn('radius_m', 'real'))).execute();
+
+  await stamps(ver(db.schema.createTable('routes')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('name', ts, (c) => c.notNull().unique())
+    .addColumn('geometry', ts, (c) => c.notNull())
+    .addColumn('corridor_width_m', 'real', (c) => c.notNull())
+    .addColumn('stop_zone_ids', ts, (c) => c.notNull())
+    .addColumn('place_ids', ts, (c) => c.notNull())
+    .addColumn('time_limit_min', 'integer', (c) => c.notNull())
+    .addColumn('rule_overrides', ts, (c) => c.notNull().defaultTo('{}')))).execute();
+
+  await stamps(ver(db.schema.createTable('declarations')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('enterprise_id', ts, (c) => c.notNull().references('enterprises.id'))
+    .addColumn('direction', ts, (c) => c.notNull())
+    .addColumn('vehicle_id', ts, (c) => c.notNull().references('vehicles.id'))
+    .addColumn('driver_id', ts, (c) => c.notNull().references('drivers.id'))
+    .addColumn('container_no', ts)
+    .addColumn('origin_place_id', ts, (c) => c.notNull().references('places.id'))
+    .addColumn('destination_place_id', ts, (c) => c.notNull().references('places.id'))
+    .addColumn('route_id', ts, (c) => c.notNull().references('routes.id'))
+    .addColumn('time_limit_min', 'integer', (c) => c.notNull())
+    .addColumn('goods', ts, (c) => c.notNull())
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('reasons', ts, (c) => c.notNull().defaultTo('[]'))
+    .addColumn('trip_id', ts))).execute();
+
+  await stamps(ver(db.schema.createTable('trips')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('declaration_id', ts, (c) => c.notNull().unique().references('declarations.id'))
+    .addColumn('enterprise_id', ts, (c) => c.notNull().references('enterprises.id'))
+    .addColumn('vehicle_id', ts, (c) => c.notNull().references('vehicles.id'))
+    .addColumn('driver_id', ts, (c) => c.notNull().references('drivers.id'))
+    .addColumn('device_id', ts, (c) => c.references('devices.id'))
+    .addColumn('route_id', ts, (c) => c.notNull().references('routes.id'))
+    .addColumn('origin_place_id', ts, (c) => c.notNull())
+    .addColumn('destination_place_id', ts, (c) => c.notNull())
+    .addColumn('direction', ts, (c) => c.notNull())
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('resume_state', ts)
+    .addColumn('deadline_at', ts)
+    .addColumn('time_limit_min', 'integer', (c) => c.notNull())
+    // Set while the trip is active, NULL once closed or cancelled: the unique indexes below make
+    // "one active trip per vehicle / per lock" a database guarantee, not a race-prone check.
+    .addColumn('active_vehicle_id', ts, (c) => c.unique())
+    .addColumn('active_device_id', ts, (c) => c.unique())
+    .addColumn('discharge', ts))).execute();
+  await db.schema.createIndex('trips_state').on('trips').columns(['state', 'id']).execute();
+  await db.schema.createIndex('trips_enterprise').on('trips').columns(['enterprise_id', 'id']).execute();
+
+  await db.schema.createTable('trip_transitions')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('trip_id', ts, (c) => c.notNull().references('trips.id'))
+    .addColumn('from_state', ts, (c) => c.notNull())
+    .addColumn('to_state', ts, (c) => c.notNull())
+    .addColumn('action', ts, (c) => c.notNull())
+    .addColumn('actor', ts, (c) => c.notNull())
+    .addColumn('reason', ts)
+    .addColumn('at', ts, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('trip_transitions_trip').on('trip_transitions').columns(['trip_id', 'at']).execute();
+
+  await db.schema.createTable('seal_sessions')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('trip_id', ts, (c) => c.notNull().references('trips.id'))
+    .addColumn('device_id', ts, (c) => c.notNull().references('devices.id'))
+    .addColumn('jurisdiction', ts, (c) => c.notNull())
+    .addColumn('opened_at', ts, (c) => c.notNull())
+    .addColumn('opened_by', ts, (c) => c.notNull())
+    .addColumn('closed_at', ts)
+    .addColumn('closed_by', ts)
+    .addColumn('close_reason', ts)
+    .execute();
+  await db.schema.createIndex('seal_sessions_trip').on('seal_sessions').columns(['trip_id', 'opened_at']).execute();
+
+  await db.schema.createTable('positions')
+    .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('device_id', ts, (c) => c.notNull())
+    .addColumn('trip_id', ts)
+    .addColumn('fix_time', ts, (c) => c.notNull())
+    .addColumn('received_at', ts, (c) => c.notNull())
+    .addColumn('serial', 'integer', (c) => c.notNull())
+    .addColumn('lat', 'double precision', (c) => c.notNull())
+    .addColumn('lon', 'double precision', (c) => c.notNull())
+    .addColumn('altitude_m', 'real', (c) => c.notNull())
+    .addColumn('speed_kmh', 'real', (c) => c.notNull())
+    .addColumn('heading', 'real', (c) => c.notNull())
+    .addColumn('alarm', 'bigint', (c) => c.notNull())
+    .addColumn('status', 'bigint', (c) => c.notNull())
+    .addColumn('battery_pct', 'real')
+    .addColumn('lock_events', ts, (c) => c.notNull().defaultTo('[]'))
+    .addColumn('items', ts, (c) => c.notNull().defaultTo('{}'))
+    .addColumn('late', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('source', ts, (c) => c.notNull())
+    .addColumn('raw', ts, (c) => c.notNull())
+    .execute();
+  // A re-sent position (same terminal, fix time and serial) is stored once.
+  await db.schema.createIndex('positions_dedupe').on('positions').columns(['device_id', 'fix_time', 'serial']).unique().execute();
+  await db.schema.createIndex('positions_trip_time').on('positions').columns(['trip_id', 'fix_time']).execute();
+
+  await db.schema.createTable('audit_log')
+    .addColumn('seq', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('at', ts, (c) => c.notNull())
+    .addColumn('actor', ts, (c) => c.notNull())
+    .addColumn('action', ts, (c) => c.notNull())
+    .addColumn('subject', ts, (c) => c.notNull())
+    .addColumn('before', ts)
+    .addColumn('after', ts)
+    .addColumn('reason', ts)
+    .addColumn('prev_hash', ts, (c) => c.notNull())
+    .addColumn('hash', ts, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('audit_subject').on('audit_log').columns(['subject', 'seq']).execute();
+
+  await db.schema.createTable('idempotency_keys')
+    .addColumn('key', ts, (c) => c.notNull())
+    .addColumn('actor', ts, (c) => c.notNull())
+    .addColumn('route', ts, (c) => c.notNull())
+    .addColumn('status', 'integer', (c) => c.notNull())
+    .addColumn('body', ts, (c) => c.notNull())
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_pk', ['key', 'actor', 'route'])
+    .execute();
+  void sql;
+};
+
+/** Ordered list; append only. A released migration is never edited. */
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core]];
+
+export function migrator(db: Kysely<any>, dialect: Dialect) {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, step] of migrationSteps) out[name] = { up: (d) => step(d, dialect) };
+      return out;
+    },
+  };
+  return new Migrator({ db, provider });
+}
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const { error, results } = await migrator(db, dialect).migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

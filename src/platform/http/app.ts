@@ -1,0 +1,34 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../context.ts';
+import { problemHandler } from './problem.ts';
+import { installAuth, type RouteEntry } from './auth-hooks.ts';
+import { installIdempotency } from './idempotency.ts';
+
+export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type RouteModule = (app: Api, ctx: AppContext) => void | Promise<void>;
+
+/** The HTTP adapter: plugins, the error shape, auth and idempotency, then each capability's routes. */
+export async function buildHttp(ctx: AppContext, modules: RouteModule[]): Promise<{ app: Api; routeTable: RouteEntry[] }> {
+  const app = Fastify({
+    loggerInstance: ctx.log.child({ mod: 'http' }) as FastifyBaseLogger,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setErrorHandler(problemHandler);
+  app.setNotFoundHandler((req, reply) => problemHandler(Object.assign(new Error(`no route ${req.method} ${req.url}`), { statusCode: 404, code: 'not_found' }), req, reply));
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'onelock API', version: '0.1.0', description: 'Cross-border one-lock supervision and export inspection. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`; gate controllers send `X-Api-Key`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  const routeTable = installAuth(app as unknown as FastifyInstance, ctx);
+  installIdempotency(app as unknown as FastifyInstance, ctx);
+  for (const m of modules) await m(app, ctx);
+  return { app, routeTable };
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import type { Principal, Role } from '../auth/principal.ts';
+import { forbidden, unauthorized } from '../errors.ts';
+import { hashApiKey } from '../auth/tokens.ts';
+
+export type Access = readonly Role[] | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route. Required on every route: a route without it refuses to register. */
+    roles?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  roles: Access;
+}
+
+/** Registers the auth hooks and returns the route table they enforce (used by the role-matrix test). */
+export function installAuth(app: FastifyInstance, ctx: AppContext): RouteEntry[] {
+  const table: RouteEntry[] = [];
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (r) => {
+    if (r.url.startsWith('/docs') || r.url.startsWith('/assets') || (r.prefix === '' && r.url === '/*')) return;
+    const roles = (r.config as { roles?: Access } | undefined)?.roles;
+    if (!roles) throw new Error(`route ${r.method} ${r.url} has no explicit roles; every endpoint needs one`);
+    for (const m of [r.method].flat()) if (m !== 'HEAD') table.push({ method: m, url: r.url, roles });
+  });
+  app.addHook('onRequest', async (req) => {
+    req.principal = await authenticate(req, ctx);
+  });
+  app.addHook('preHandler', async (req) => {
+    const roles = req.routeOptions.config?.roles;
+    if (!roles || roles === 'public') return;
+    if (!req.principal) throw unauthorized();
+    if (!roles.includes(req.principal.role)) throw forbidden(`role ${req.principal.role} may not ${req.method} ${req.routeOptions.url}`);
+  });
+  return table;
+}
+
+async function authenticate(req: FastifyRequest, ctx: AppContext): Promise<Principal | null> {
+  const h = req.headers.authorization;
+  const apiKey = (req.headers['x-api-key'] as string | undefined) ?? (h?.startsWith('ApiKey ') ? h.slice(7) : undefined);
+  if (apiKey) {
+    const row = await ctx.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(apiKey)).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!row) throw unauthorized('unknown or revoked API key');
+    return { id: row.id, name: row.label, role: row.role as Role, enterpriseId: null, administration: (row.administration as Principal['administration']) ?? null };
+  }
+  if (h?.startsWith('Bearer ')) return ctx.tokens.verify(h.slice(7));
+  // Browsers cannot set headers on a WebSocket handshake; the live feed accepts ?token= instead.
+  const q = req.query as { token?: string } | undefined;
+  if (q?.token && req.url.startsWith('/api/v1/live')) return ctx.tokens.verify(q.token);
+  return null;
+}
+
+/** The enterprise an enterprise user is confined to, or null for customs roles (which see all). */
+export const ownEnterprise = (req: FastifyRequest): string | null =>
+  req.principal?.role === 'enterprise' ? req.principal.enterpriseId ?? '__none__' : null;

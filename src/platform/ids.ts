@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Sortable IDs: a 10-char base32 millisecond timestamp + 10 random chars, with a type prefix.
+ * Sorting by id sorts by creation time, which keeps cursor pagination a single indexed comparison.
+ */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+let lastMs = 0;
+let seq = 0;
+export function newId(prefix: string, nowMs = Date.now()): string {
+  if (nowMs === lastMs) seq++;
+  else {
+    lastMs = nowMs;
+    seq = 0;
+  }
+  let t = '';
+  let ms = nowMs;
+  for (let i = 0; i < 10; i++) {
+    t = ALPHABET[ms % 32] + t;
+    ms = Math.floor(ms / 32);
+  }
+  const r = randomBytes(8);
+  let rand = ALPHABET[(seq >> 5) & 31] + ALPHABET[seq & 31];
+  for (let i = 0; i < 8; i++) rand += ALPHABET[r[i] & 31];
+  return `${prefix}_${t}${rand}`;
+}

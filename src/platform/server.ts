@@ -1,0 +1,51 @@
+/**
+ * Assembles the platform from settings: storage, migrations, context and the HTTP adapter.
+ * Tests call `startPlatform` with overrides; `onelock serve` calls it and listens.
+ */
+import type { Logger } from 'pino';
+import { loadSettings, type Settings } from './config.ts';
+import { openStore } from './db/connect.ts';
+import { migrateToLatest } from './db/migrations.ts';
+import { createContext, type AppContext } from './context.ts';
+import { buildHttp, type RouteModule } from './http/app.ts';
+import type { Clock } from './clock.ts';
+import { authRoutes } from './auth/routes.ts';
+import { auditRoutes, healthRoutes } from './audit-routes.ts';
+import { enterpriseRoutes } from '../registry/enterprises.ts';
+import { userRoutes } from '../registry/users.ts';
+import { vehicleRoutes } from '../registry/vehicles.ts';
+import { driverRoutes } from '../registry/drivers.ts';
+import { deviceRoutes } from '../registry/devices.ts';
+import { placeRoutes } from '../registry/places.ts';
+import { routeRoutes } from '../registry/routes.ts';
+import { declarationRoutes } from '../transit/declarations.ts';
+import { tripRoutes } from '../transit/trips.ts';
+
+export const routeModules: RouteModule[] = [
+  healthRoutes, authRoutes, auditRoutes,
+  enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
+  declarationRoutes, tripRoutes,
+];
+
+export interface Platform {
+  ctx: AppContext;
+  app: Awaited<ReturnType<typeof buildHttp>>['app'];
+  routeTable: Awaited<ReturnType<typeof buildHttp>>['routeTable'];
+  close(): Promise<void>;
+}
+
+export async function startPlatform(opts: { settings?: Partial<Settings>; clock?: Clock; log?: Logger; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+  const settings = loadSettings(opts.env ?? process.env, opts.settings);
+  const store = await openStore(settings);
+  await migrateToLatest(store.db, store.dialect);
+  const ctx = createContext(settings, store, { clock: opts.clock, log: opts.log });
+  const { app, routeTable } = await buildHttp(ctx, routeModules);
+  await app.ready();
+  return {
+    ctx, app, routeTable,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import type { RouteModule } from '../platform/http/app.ts';
+import type { AppContext, Trx } from '../platform/context.ts';
+import type { TripRow } from '../platform/db/schema.ts';
+import { ProblemSchema } from '../platform/http/problem.ts';
+import { PageQuery, pageOf, Page } from '../platform/http/pagination.ts';
+import { ownEnterprise } from '../platform/http/auth-hooks.ts';
+import { actorOf, type Principal } from '../platform/auth/principal.ts';
+import { conflict, forbidden, invalidField, notFound, AppError } from '../platform/errors.ts';
+import { isUniqueViolation } from '../registry/resource.ts';
+import { inPlace } from '../registry/geo.ts';
+import { TRANSITIONS, nextState, SIDE_STATES, type TripAction, type TripState } from './lifecycle.ts';
+import { tripDto, sealSessionDto, transitionDto } from './dto.ts';
+import { recordTransition, openSealSession, closeSealSessions, latestPosition } from './trip-store.ts';
+
+const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const Id = Type.Object({ id: Type.String() });
+
+export async function loadTrip(db: AppContext['store']['db'] | Trx, id: string, req?: FastifyRequest): Promise<TripRow> {
+  const row = await db.selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
+  const own = req ? ownEnterprise(req) : null;
+  if (!row || (own && row.enterprise_id !== own)) throw notFound('trip', id);
+  return row;
+}
+
+const otherSide = (j: 'CN' | 'HK') => (j === 'CN' ? 'HK' : 'CN');
+
+interface ActionInput { reason?: string; deviceId?: string; arrivedGoods?: Array<{ line: number; packages: number; grossKg: number }> }
+
+/**
+ * Side effects of each action beyond the state change: seal sessions, the lock's state, the
+ * active-trip guards. Returns the extra columns to set on the trip.
+ */
+async function effects(trx: Trx, ctx: AppContext, trip: TripRow, action: TripAction, to: TripState, input: ActionInput, actor: string, p: Principal | null) {
+  const set: Partial<TripRow> = {};
+  const place = (id: string) => trx.selectFrom('places').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  if (SIDE_STATES.includes(to) && !SIDE_STATES.includes(trip.state as TripState)) set.resume_state = trip.state;
+  if (action === 'resume') set.resume_state = null;
+  switch (action) {
+    case 'seal': {
+      if (!input.deviceId) throw invalidField('deviceId', 'the e-lock to bind and seal is required');
+      const dev = await trx.selectFrom('devices').selectAll().where('id', '=', input.deviceId).executeTakeFirst();
+      if (!dev) throw invalidField('deviceId', `device ${input.deviceId} does not exist`, 'unknown_device');
+      if (dev.state !== 'in_stock') throw conflict('device_busy', `lock ${dev.terminal_id} is ${dev.state}, not in stock`);
+      const origin = await place(trip.origin_place_id);
+      set.device_id = dev.id;
+      set.active_device_id = dev.id;
+      set.deadline_at = new Date(ctx.clock.now() + trip.time_limit_min * 60_000).toISOString();
+      await trx.updateTable('devices').set({ state: 'sealed', updated_at: ctx.nowIso(), version: dev.version + 1 }).where('id', '=', dev.id).execute();
+      await openSealSession(trx, ctx, trip.id, dev.id, origin.jurisdiction, actor);
+      break;
+    }
+    case 'handover': {
+      const closed = await closeSealSessions(trx, ctx, trip.id, actor, 'handed_over');
+      if (!closed.length || !trip.device_id) throw conflict('no_seal_session', 'the trip has no open seal session to hand over');
+      await openSealSession(trx, ctx, trip.id, trip.device_id, otherSide(closed[0].jurisdiction), actor);
+      break;
+    }
+    case 'unseal': {
+      if (p && p.role === 'officer') {
+        const dest = await place(trip.destination_place_id);
+        if (p.administration && p.administration !== dest.jurisdiction) throw forbidden(`an officer of ${p.administration} cannot unseal in ${dest.jurisdiction}`);
+      }
+      const pos = trip.device_id ? await latestPosition(trx, trip.device_id) : undefined;
+      if (!pos) throw conflict('no_position', 'no position is known for this lock, so the unseal location cannot be checked');
+      const dest = await place(trip.destination_place_id);
+      if (!inPlace(JSON.parse(dest.geometry), dest.radius_m, pos.lon, pos.lat))
+        throw conflict('outside_unseal_zone', `the lock's latest position (${pos.lat.toFixed(5)}, ${pos.lon.toFixed(5)} at ${pos.fix_time}) is outside the destination zone ${dest.name}`, { lat: pos.lat, lon: pos.lon, fixTime: pos.fix_time });
+      await closeSealSessions(trx, ctx, trip.id, actor, 'unsealed');
+      await trx.updateTable('devices').set({ state: 'assigned', updated_at: ctx.nowIso() }).where('id', '=', trip.device_id!).execute();
+      break;
+    }
+    case 'close': {
+      const dec = await trx.selectFrom('declarations').select('goods').where('id', '=', trip.declaration_id).executeTakeFirstOrThrow();
+      const declared: Array<{ line: number; packages: number; grossKg: number; description: string }> = JSON.parse(dec.goods);
+      const arrived = new Map((input.arrivedGoods ?? declared).map((a) => [a.line, a]));
+      const lines = declared.map((d) => {
+        const a = arrived.get(d.line);
+        return { line: d.line, description: d.description, declaredPackages: d.packages, arrivedPackages: a?.packages ?? 0, declaredGrossKg: d.grossKg, arrivedGrossKg: a?.grossKg ?? 0, matches: !!a && a.packages === d.packages && Math.abs(a.grossKg - d.grossKg) <= d.grossKg * 0.03 };
+      });
+      for (const line of arrived.keys()) if (!declared.some((d) => d.line === line)) throw invalidField('arrivedGoods', `line ${line} was not declared`, 'unknown_goods_line');
+      set.discharge = JSON.stringify({ reconciledAt: ctx.nowIso(), by: actor, discrepancies: lines.filter((l) => !l.matches).length, lines });
+      break;
+    }
+  }
+  if (to === 'closed' || to === 'cancelled') {
+    set.active_vehicle_id = null;
+    set.active_device_id = null;
+    if (to === 'cancelled') await closeSealSessions(trx, ctx, trip.id, actor, 'cancelled');
+    if (trip.device_id) await trx.updateTable('devices').set({ state: 'in_stock', updated_at: ctx.nowIso() }).where('id', '=', trip.device_id).execute();
+  }
+  return set;
+}
+
+/** Applies one lifecycle action: the table decides, effects run, everything lands in one audited transaction. */
+export async function applyTripAction(ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest) {
+  const actor = actorOf(p);
+  try {
+    return await ctx.change(async (trx, audit) => {
+      const trip = await loadTrip(trx, tripId, req);
+      const to = nextState(trip.state as TripState, action, trip.resume_state as TripState | null);
+      const set = await effects(trx, ctx, trip, action, to, input, actor, p);
+      const next: TripRow = { ...trip, ...set, state: to, version: trip.version + 1, updated_at: ctx.nowIso() };
+      const r = await trx.updateTable('trips').set({ ...set, state: to, version: next.version, updated_at: next.updated_at }).where('id', '=', trip.id).where('version', '=', trip.version).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw conflict('version_conflict', `trip ${trip.id} changed concurrently; retry`);
+      await recordTransition(trx, ctx, trip.id, trip.state, to, action, actor, input.reason ?? null);
+      await audit({ actor, action: `trip.${action}`, subject: trip.id, before: { state: trip.state, deviceId: trip.device_id }, after: { state: to, deviceId: next.device_id }, reason: input.reason ?? null });
+      return next;
+    });
+  } catch (e) {
+    if (!(e instanceof AppError) && isUniqueViolation(e)) throw conflict('device_busy', 'this lock is already on another active trip');
+    throw e;
+  }
+}
+
+export const tripRoutes: RouteModule = (app, ctx) => {
+  const db = ctx.store.db;
+  const tags = ['trips'];
+  const readers = ['enterprise', 'officer', 'supervisor', 'gate', 'peer'] as const;
+
+  app.get('/api/v1/trips', {
+    config: { roles: readers },
+    schema: { tags, summary: 'List trips', querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.String()), enterpriseId: Type.Optional(Type.String()), vehicleId: Type.Optional(Type.String()), deviceId: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) }), response: { 200: Page(Type.Any()), ...errs } },
+  }, async (req) => {
+    const q = req.query;
+    let sel = db.selectFrom('trips').selectAll();
+    const own = ownEnterprise(req);
+    if (own) sel = sel.where('enterprise_id', '=', own);
+    else if (q.enterpriseId) sel = sel.where('enterprise_id', '=', q.enterpriseId);
+    if (q.state) sel = sel.where('state', '=', q.state);
+    if (q.vehicleId) sel = sel.where('vehicle_id', '=', q.vehicleId);
+    if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
+    if (q.active !== undefined) sel = sel.where('state', q.active ? 'not in' : 'in', ['closed', 'cancelled']);
+    return pageOf(sel, 'id', q, ctx.settings.pageLimitMax).run(tripDto);
+  });
+
+  app.get('/api/v1/trips/:id', {
+    config: { roles: readers },
+    schema: { tags, summary: 'A trip with its seal sessions and lifecycle transitions', params: Id, response: { 200: Type.Any(), ...errs } },
+  }, async (req) => {
+    const trip = await loadTrip(db, req.params.id, req);
+    const [sessions, transitions] = await Promise.all([
+      db.selectFrom('seal_sessions').selectAll().where('trip_id', '=', trip.id).orderBy('opened_at').execute(),
+      db.selectFrom('trip_transitions').selectAll().where('trip_id', '=', trip.id).orderBy('at').orderBy('id').execute(),
+    ]);
+    return { ...tripDto(trip), sealSessions: sessions.map(sealSessionDto), transitions: transitions.map(transitionDto) };
+  });
+
+  const Body = Type.Object({
+    reason: Type.Optional(Type.String({ maxLength: 1000 })),
+    deviceId: Type.Optional(Type.String({ description: 'seal: the e-lock to bind' })),
+    arrivedGoods: Type.Optional(Type.Array(Type.Object({ line: Type.Integer({ minimum: 1 }), packages: Type.Integer({ minimum: 0 }), grossKg: Type.Number({ minimum: 0 }) }), { description: 'close: what arrived, per declared line (default: as declared)' })),
+  }, { additionalProperties: false });
+
+  for (const action of Object.keys(TRANSITIONS) as TripAction[]) {
+    if (action === 'submit' || action === 'accept') continue; // these belong to the declaration
+    const rule = TRANSITIONS[action];
+    const roles = rule.roles.filter((r) => r !== 'system') as any;
+    app.post(`/api/v1/trips/:id/${action.replace(/_/g, '-')}`, {
+      config: { roles },
+      schema: { tags, summary: `${action}: ${rule.from.join(' | ')} → ${rule.to}`, params: Id, body: Type.Optional(Body), response: { 200: Type.Any(), ...errs } },
+    }, async (req) => tripDto(await applyTripAction(ctx, req.params.id, action, (req.body ?? {}) as ActionInput, req.principal, req)));
+  }
+};
