@@ -30,7 +30,7 @@ export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } 
   const p = await startPlatform({
     env: {},
     clock,
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     settings: { dataDir, databaseUrl: kind === 'postgres' ? PG_URL : '', databaseSchema: schema ?? 'public', tokenSecret: 'test-secret-not-for-production' },
   });
   if (opts.seed !== false) await seedDemo(p.ctx, { quick: true });

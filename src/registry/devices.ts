@@ -31,6 +31,7 @@ export const deviceSpec: ResourceSpec = {
       state: existing ? b.state : 'in_stock',
       battery_pct: b.batteryPct ?? null,
       auth_code: existing?.auth_code ?? randomBytes(8).toString('hex'),
+      ...(existing ? {} : { last_seen_at: null, ingest_key_hash: null }),
     };
   },
   toDto: (r) => ({ id: r.id, terminalId: r.terminal_id, model: r.model, lockProfile: r.lock_profile, state: r.state, batteryPct: r.battery_pct, lastSeenAt: r.last_seen_at, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at }),

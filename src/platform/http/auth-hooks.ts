@@ -32,10 +32,10 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): RouteEntry[]
     if (!roles) throw new Error(`route ${r.method} ${r.url} has no explicit roles; every endpoint needs one`);
     for (const m of [r.method].flat()) if (m !== 'HEAD') table.push({ method: m, url: r.url, roles });
   });
+  // Authentication and the role check both run before the body is validated, so a caller without
+  // the role learns nothing about the route's input shape.
   app.addHook('onRequest', async (req) => {
     req.principal = await authenticate(req, ctx);
-  });
-  app.addHook('preHandler', async (req) => {
     const roles = req.routeOptions.config?.roles;
     if (!roles || roles === 'public') return;
     if (!req.principal) throw unauthorized();

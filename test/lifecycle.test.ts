@@ -1,0 +1,2 @@
+import { lifecycleSuite } from './suites/lifecycle.ts';
+lifecycleSuite('sqlite');

@@ -1,0 +1,3 @@
+import { lifecycleSuite } from '../suites/lifecycle.ts';
+import { pgSkip } from './pg-gate.ts';
+lifecycleSuite('postgres', pgSkip());
