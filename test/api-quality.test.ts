@@ -1,0 +1,2 @@
+import { apiQualitySuite } from './suites/api-quality.ts';
+apiQualitySuite('sqlite');
