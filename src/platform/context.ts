@@ -10,6 +10,8 @@ import type { Database } from './db/schema.ts';
 import { systemClock, isoOf, type Clock } from './clock.ts';
 import { TokenIssuer, tokenSecret } from './auth/tokens.ts';
 import { appendAudit, type AuditEntry } from './audit.ts';
+import { LocalBus, type Bus } from './bus.ts';
+import { PositionWriter } from './db/position-writer.ts';
 
 export type Trx = Transaction<Database>;
 
@@ -19,6 +21,9 @@ export interface AppContext {
   clock: Clock;
   tokens: TokenIssuer;
   log: Logger;
+  bus: Bus;
+  /** Group-commit writer shared by every position ingest path. */
+  positions: PositionWriter;
   nowIso(): string;
   /** Runs `fn` in a transaction; `audit` appends to the hash chain in the same transaction. */
   change<T>(fn: (trx: Trx, audit: (e: AuditEntry) => Promise<void>) => Promise<T>): Promise<T>;
@@ -28,7 +33,10 @@ export function createContext(settings: Settings, store: Store, opts: { clock?: 
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: settings.logLevel });
   const nowIso = () => isoOf(clock.now());
+  const bus = new LocalBus();
   return {
+    bus,
+    positions: new PositionWriter(store, bus),
     settings,
     store,
     clock,

@@ -20,11 +20,12 @@ import { placeRoutes } from '../registry/places.ts';
 import { routeRoutes } from '../registry/routes.ts';
 import { declarationRoutes } from '../transit/declarations.ts';
 import { tripRoutes } from '../transit/trips.ts';
+import { ingestRoutes } from '../devices/http-ingest.ts';
 
 export const routeModules: RouteModule[] = [
   healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
-  declarationRoutes, tripRoutes,
+  declarationRoutes, tripRoutes, ingestRoutes,
 ];
 
 export interface Platform {
@@ -45,6 +46,7 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
     ctx, app, routeTable,
     async close() {
       await app.close();
+      await ctx.positions.drain();
       await store.close();
     },
   };

@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../registry/resource.ts';
 import { inPlace } from '../registry/geo.ts';
 import { TRANSITIONS, nextState, SIDE_STATES, type TripAction, type TripState } from './lifecycle.ts';
 import { tripDto, sealSessionDto, transitionDto } from './dto.ts';
+import { TRIP_CHANGED } from '../platform/db/position-writer.ts';
 import { recordTransition, openSealSession, closeSealSessions, latestPosition } from './trip-store.ts';
 
 const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -97,7 +98,7 @@ async function effects(trx: Trx, ctx: AppContext, trip: TripRow, action: TripAct
 export async function applyTripAction(ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest) {
   const actor = actorOf(p);
   try {
-    return await ctx.change(async (trx, audit) => {
+    const next = await ctx.change(async (trx, audit) => {
       const trip = await loadTrip(trx, tripId, req);
       const to = nextState(trip.state as TripState, action, trip.resume_state as TripState | null);
       const set = await effects(trx, ctx, trip, action, to, input, actor, p);
@@ -108,6 +109,8 @@ export async function applyTripAction(ctx: AppContext, tripId: string, action: T
       await audit({ actor, action: `trip.${action}`, subject: trip.id, before: { state: trip.state, deviceId: trip.device_id }, after: { state: to, deviceId: next.device_id }, reason: input.reason ?? null });
       return next;
     });
+    ctx.bus.publish(TRIP_CHANGED, { tripId: next.id, deviceId: next.device_id, state: next.state });
+    return next;
   } catch (e) {
     if (!(e instanceof AppError) && isUniqueViolation(e)) throw conflict('device_busy', 'this lock is already on another active trip');
     throw e;

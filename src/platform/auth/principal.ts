@@ -9,6 +9,8 @@ export interface Principal {
   role: Role;
   enterpriseId: string | null;
   administration: Administration | null;
+  /** For API keys bound to one thing (a device, a gate): its id. */
+  subjectId?: string | null;
 }
 
 export const actorOf = (p: Principal | null) => (p ? `${p.role}:${p.id}` : 'system');

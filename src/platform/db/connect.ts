@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** The better-sqlite3 handle, for the few hot paths (position group commit) that bypass the query builder. */
+  sqlite?: import('better-sqlite3').Database;
   close(): Promise<void>;
 }
 
@@ -41,5 +43,5 @@ export async function openStore(settings: Settings): Promise<Store> {
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() };
 }

@@ -50,7 +50,7 @@ async function authenticate(req: FastifyRequest, ctx: AppContext): Promise<Princ
   if (apiKey) {
     const row = await ctx.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(apiKey)).where('revoked_at', 'is', null).executeTakeFirst();
     if (!row) throw unauthorized('unknown or revoked API key');
-    return { id: row.id, name: row.label, role: row.role as Role, enterpriseId: null, administration: (row.administration as Principal['administration']) ?? null };
+    return { id: row.id, name: row.label, role: row.role as Role, enterpriseId: null, administration: (row.administration as Principal['administration']) ?? null, subjectId: row.subject_id };
   }
   if (h?.startsWith('Bearer ')) return ctx.tokens.verify(h.slice(7));
   // Browsers cannot set headers on a WebSocket handshake; the live feed accepts ?token= instead.

@@ -1,0 +1,143 @@
+/**
+ * Group-commit writer for positions. Callers `write()` a batch and get a promise that resolves only
+ * after the transaction holding it has committed, so a device is acknowledged after its data is
+ * durable, while the database sees one transaction per few milliseconds instead of one per message.
+ * A re-sent position (same device, fix time and serial) is stored once: the unique index drops it.
+ */
+import type { Store } from './connect.ts';
+import type { Bus } from '../bus.ts';
+import type { PositionRecord, StoredPosition } from '../../devices/position.ts';
+
+export interface WriteResult { stored: number; duplicates: number }
+interface Pending { recs: PositionRecord[]; resolve: (r: WriteResult) => void; reject: (e: unknown) => void }
+
+export const POSITIONS_STORED = 'positions.stored';
+export const TRIP_CHANGED = 'trip.changed';
+
+export class PositionWriter {
+  private queue: Pending[] = [];
+  private queued = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  /** device id → active trip id (or null); dropped when a trip changes. */
+  private tripOf = new Map<string, string | null>();
+  readonly stats = { batches: 0, stored: 0, duplicates: 0, lastBatchSize: 0 };
+
+  constructor(private store: Store, private bus: Bus, private opts = { maxBatch: 4000, maxDelayMs: 2 }) {
+    bus.subscribe<{ deviceId: string | null }>(TRIP_CHANGED, (m) => { if (m.deviceId) this.tripOf.delete(m.deviceId); });
+  }
+
+  write(recs: PositionRecord[]): Promise<WriteResult> {
+    if (recs.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ recs, resolve, reject });
+      this.queued += recs.length;
+      if (this.queued >= this.opts.maxBatch) this.kick(0);
+      else this.kick(this.opts.maxDelayMs);
+    });
+  }
+
+  private kick(delay: number) {
+    if (this.flushing) return; // the running flush re-checks the queue when it ends
+    if (this.timer && delay > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = null; this.flushing = this.flush().finally(() => { this.flushing = null; if (this.queue.length) this.kick(0); }); }, delay);
+  }
+
+  /** Waits until everything written so far is committed. */
+  async drain() {
+    while (this.queue.length || this.flushing || this.timer) {
+      if (this.flushing) await this.flushing;
+      else await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  private async flush() {
+    const batch = this.queue;
+    this.queue = [];
+    this.queued = 0;
+    try {
+      const results = this.store.sqlite ? this.commitSqlite(batch) : await this.commitPg(batch);
+      this.stats.batches++;
+      for (let i = 0; i < batch.length; i++) batch[i].resolve(results.counts[i]);
+      if (results.stored.length) this.bus.publish(POSITIONS_STORED, results.stored);
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+  }
+
+  private stmts?: { insert: any; trip: any; device: any };
+  private commitSqlite(batch: Pending[]) {
+    const db = this.store.sqlite!;
+    const s = (this.stmts ??= {
+      insert: db.prepare(`INSERT INTO positions (device_id, trip_id, fix_time, received_at, serial, lat, lon, altitude_m, speed_kmh, heading, alarm, status, battery_pct, lock_events, items, late, source, raw)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      trip: db.prepare(`SELECT id FROM trips WHERE active_device_id = ?`).pluck(),
+      device: db.prepare(`UPDATE devices SET last_seen_at = ?, battery_pct = coalesce(?, battery_pct) WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`),
+    });
+    const stored: StoredPosition[] = [];
+    const counts: WriteResult[] = [];
+    const latest = new Map<string, PositionRecord>();
+    db.transaction(() => {
+      for (const p of batch) {
+        let n = 0;
+        for (const r of p.recs) {
+          let tripId = this.tripOf.get(r.deviceId);
+          if (tripId === undefined) { tripId = (s.trip.get(r.deviceId) as string | undefined) ?? null; this.tripOf.set(r.deviceId, tripId); }
+          const fix = new Date(r.fixTime).toISOString();
+          const res = s.insert.run(r.deviceId, tripId, fix, new Date(r.receivedAt).toISOString(), r.serial, r.lat, r.lon, r.altitudeM, r.speedKmh, r.heading, r.alarm, r.status, r.batteryPct, JSON.stringify(r.lockEvents), JSON.stringify(r.items), r.late ? 1 : 0, r.source, r.raw);
+          if (res.changes) { n++; stored.push({ ...r, tripId }); const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r); }
+        }
+        counts.push({ stored: n, duplicates: p.recs.length - n });
+      }
+      for (const r of latest.values()) { const t = new Date(r.fixTime).toISOString(); s.device.run(t, r.batteryPct, r.deviceId, t); }
+    })();
+    this.account(stored.length, counts);
+    return { stored, counts };
+  }
+
+  private async commitPg(batch: Pending[]) {
+    const db = this.store.db;
+    const stored: StoredPosition[] = [];
+    const counts: WriteResult[] = [];
+    await db.transaction().execute(async (trx) => {
+      const devs = [...new Set(batch.flatMap((p) => p.recs.map((r) => r.deviceId)).filter((d) => !this.tripOf.has(d)))];
+      if (devs.length) {
+        const rows = await trx.selectFrom('trips').select(['id', 'active_device_id']).where('active_device_id', 'in', devs).execute();
+        for (const d of devs) this.tripOf.set(d, rows.find((r) => r.active_device_id === d)?.id ?? null);
+      }
+      const latest = new Map<string, PositionRecord>();
+      for (const p of batch) {
+        const values = p.recs.map((r) => ({
+          device_id: r.deviceId, trip_id: this.tripOf.get(r.deviceId) ?? null, fix_time: new Date(r.fixTime).toISOString(), received_at: new Date(r.receivedAt).toISOString(),
+          serial: r.serial, lat: r.lat, lon: r.lon, altitude_m: r.altitudeM, speed_kmh: r.speedKmh, heading: r.heading, alarm: r.alarm, status: r.status,
+          battery_pct: r.batteryPct, lock_events: JSON.stringify(r.lockEvents), items: JSON.stringify(r.items), late: r.late ? 1 : 0, source: r.source, raw: r.raw,
+        }));
+        const ins = await trx.insertInto('positions').values(values).onConflict((oc) => oc.columns(['device_id', 'fix_time', 'serial']).doNothing()).returning(['device_id', 'fix_time', 'serial']).execute();
+        const keys = new Set(ins.map((i) => `${i.device_id}|${i.fix_time}|${i.serial}`));
+        let n = 0;
+        for (const r of p.recs) {
+          if (keys.has(`${r.deviceId}|${new Date(r.fixTime).toISOString()}|${r.serial}`)) {
+            n++;
+            stored.push({ ...r, tripId: this.tripOf.get(r.deviceId) ?? null });
+            const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r);
+          }
+        }
+        counts.push({ stored: n, duplicates: p.recs.length - n });
+      }
+      for (const r of latest.values()) {
+        const t = new Date(r.fixTime).toISOString();
+        await trx.updateTable('devices').set((eb) => ({ last_seen_at: t, battery_pct: eb.fn.coalesce(eb.val(r.batteryPct), 'battery_pct') as any }))
+          .where('id', '=', r.deviceId).where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', t)])).execute();
+      }
+    });
+    this.account(stored.length, counts);
+    return { stored, counts };
+  }
+
+  private account(n: number, counts: WriteResult[]) {
+    this.stats.stored += n;
+    this.stats.duplicates += counts.reduce((a, c) => a + c.duplicates, 0);
+    this.stats.lastBatchSize = counts.reduce((a, c) => a + c.stored + c.duplicates, 0);
+  }
+}

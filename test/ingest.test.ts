@@ -1,0 +1,2 @@
+import { ingestSuite } from './suites/ingest.ts';
+ingestSuite('sqlite');

@@ -1,0 +1,64 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, type DbKind, type Harness } from '../harness.ts';
+import { world, tripIn, act, type World } from './fixtures.ts';
+
+export function ingestSuite(kind: DbKind, skip: string | false = false) {
+  describe(`HTTP position ingest (${kind})`, { skip }, () => {
+    let h: Harness, w: World, key: string;
+    before(async () => {
+      h = await harness(kind); w = await world(h);
+      key = (await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'vendor gateway' } })).body.key;
+    });
+    after(async () => h?.close());
+    const count = async (deviceId: string) => Number((await h.p.ctx.store.db.selectFrom('positions').select((eb) => eb.fn.countAll().as('n')).where('device_id', '=', deviceId).executeTakeFirstOrThrow()).n);
+
+    it('stores a batch once, bound to the active trip, and a re-sent batch is not stored twice', async () => {
+      const { tripId, deviceId } = await tripIn(w, 'in_transit');
+      const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      const t0 = h.clock.now();
+      const positions = [0, 1, 2].map((i) => ({ terminalId: dev.terminalId, fixTime: new Date(t0 - 60_000 + i * 10_000).toISOString(), serial: i + 1, lat: 24.7 + i * 0.001, lon: 118.5, speedKmh: 60, batteryPct: 88 }));
+      const r1 = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions } });
+      assert.deepEqual(r1.body, { stored: 3, duplicates: 0 });
+      const r2 = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions } });
+      assert.deepEqual(r2.body, { stored: 0, duplicates: 3 });
+      assert.equal(await count(deviceId), 3);
+      const rows = await h.p.ctx.store.db.selectFrom('positions').select(['trip_id']).where('device_id', '=', deviceId).execute();
+      assert.ok(rows.every((r) => r.trip_id === tripId));
+      const after = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      assert.equal(after.batteryPct, 88); assert.ok(after.lastSeenAt);
+    });
+
+    it('a bad position refuses the whole batch with a stable code and stores nothing', async () => {
+      const { deviceId } = await tripIn(w, 'in_transit');
+      const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      const good = { terminalId: dev.terminalId, fixTime: '2026-11-28T09:00:00+08:00', lat: 24.7, lon: 118.5 };
+      const badDate = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [good, { ...good, fixTime: '28/11/2026 09:00' }] } });
+      assert.equal(badDate.status, 400); assert.equal(badDate.body.code, 'invalid_date'); assert.match(badDate.body.detail, /positions\[1\]\.fixTime/);
+      const unknown = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [{ ...good, terminalId: '999999999999' }] } });
+      assert.equal(unknown.body.code, 'unknown_terminal');
+      const badLat = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [{ ...good, lat: 95 }] } });
+      assert.equal(badLat.status, 400);
+      assert.equal(await count(deviceId), 0);
+    });
+
+    it('a key bound to one device cannot post for another; an officer token cannot post at all', async () => {
+      const a = await tripIn(w, 'in_transit');
+      const b = await tripIn(w, 'in_transit');
+      const bound = (await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'one lock', subjectId: a.deviceId } })).body.key;
+      const devB = (await h.req('GET', `/api/v1/devices/${b.deviceId}`, { token: w.officer })).body;
+      const r = await h.req('POST', '/api/v1/ingest/positions', { apiKey: bound, body: { positions: [{ terminalId: devB.terminalId, fixTime: '2026-11-28T09:00:00+08:00', lat: 24.7, lon: 118.5 }] } });
+      assert.equal(r.status, 403);
+      assert.equal((await h.req('POST', '/api/v1/ingest/positions', { token: w.officer, body: { positions: [] } })).status, 403);
+    });
+
+    it('an ingested position inside the destination lets the HK officer unseal', async () => {
+      const { tripId, deviceId } = await tripIn(w, 'arrived');
+      const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      const [lon, lat] = w.destGeometry.coordinates;
+      await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [{ terminalId: dev.terminalId, fixTime: new Date(h.clock.now()).toISOString(), lat, lon }] } });
+      const r = await act(w, tripId, 'unseal', {}, w.officerHk);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    });
+  });
+}
