@@ -28,4 +28,5 @@ export interface PositionRecord {
 
 export interface StoredPosition extends PositionRecord {
   tripId: string | null;
+  enterpriseId: string | null;
 }

@@ -31,6 +31,8 @@ export const settingsTable = {
   logLevel: s('ONELOCK_LOG_LEVEL', 'string', 'info', 'pino log level'),
   demo: s('ONELOCK_DEMO', 'bool', false, 'seed demo data at start (npm start turns it on)'),
   publicUrl: s('ONELOCK_PUBLIC_URL', 'string', '', 'base URL printed in QR codes and links; empty = http://localhost:<port>'),
+  escalateCriticalS: s('ONELOCK_ESCALATE_CRITICAL_S', 'int', 120, 'an unacknowledged critical alert escalates after this many seconds'),
+  escalateWarningS: s('ONELOCK_ESCALATE_WARNING_S', 'int', 900, 'an unacknowledged warning escalates after this many seconds'),
   pageLimitMax: s('ONELOCK_PAGE_LIMIT_MAX', 'int', 200, 'largest page a list returns'),
 } as const;
 

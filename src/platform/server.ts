@@ -21,15 +21,19 @@ import { routeRoutes } from '../registry/routes.ts';
 import { declarationRoutes } from '../transit/declarations.ts';
 import { tripRoutes } from '../transit/trips.ts';
 import { ingestRoutes } from '../devices/http-ingest.ts';
+import { alertRoutes } from '../alerts/alert-routes.ts';
+import { liveRoutes } from '../live/live-routes.ts';
+import { LiveHub } from '../live/live-hub.ts';
 
-export const routeModules: RouteModule[] = [
-  healthRoutes, authRoutes, auditRoutes,
+export const routeModules = (hub: LiveHub): RouteModule[] => [
+  liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
-  declarationRoutes, tripRoutes, ingestRoutes,
+  declarationRoutes, tripRoutes, ingestRoutes, alertRoutes,
 ];
 
 export interface Platform {
   ctx: AppContext;
+  live: LiveHub;
   app: Awaited<ReturnType<typeof buildHttp>>['app'];
   routeTable: Awaited<ReturnType<typeof buildHttp>>['routeTable'];
   close(): Promise<void>;
@@ -40,10 +44,11 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
   const store = await openStore(settings);
   await migrateToLatest(store.db, store.dialect);
   const ctx = createContext(settings, store, { clock: opts.clock, log: opts.log });
-  const { app, routeTable } = await buildHttp(ctx, routeModules);
+  const live = new LiveHub(ctx.bus);
+  const { app, routeTable } = await buildHttp(ctx, routeModules(live));
   await app.ready();
   return {
-    ctx, app, routeTable,
+    ctx, app, routeTable, live,
     async close() {
       await app.close();
       await ctx.positions.drain();

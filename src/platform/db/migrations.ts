@@ -198,11 +198,98 @@ const m001_core: Step = async (db, dialect) => {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_pk', ['key', 'actor', 'route'])
     .execute();
-  void sql;
+};
+
+const m002_supervision: Step = async (db, dialect) => {
+  const serial = dialect === 'postgres' ? 'serial' : 'integer';
+  await db.schema.createTable('alerts')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('trip_id', ts, (c) => c.notNull().references('trips.id'))
+    .addColumn('device_id', ts)
+    .addColumn('enterprise_id', ts, (c) => c.notNull())
+    .addColumn('type', ts, (c) => c.notNull())
+    .addColumn('severity', ts, (c) => c.notNull())
+    .addColumn('state', ts, (c) => c.notNull())
+    // 1 while the condition holds (e.g. still off the corridor); the alert stays open for an officer either way.
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('late', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('first_at', ts, (c) => c.notNull())
+    .addColumn('last_at', ts, (c) => c.notNull())
+    .addColumn('occurrences', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('lat', 'double precision')
+    .addColumn('lon', 'double precision')
+    .addColumn('detail', ts, (c) => c.notNull().defaultTo('{}'))
+    .addColumn('assignee_id', ts)
+    .addColumn('disposition', ts)
+    .addColumn('incident_code', ts)
+    .addColumn('escalated_at', ts)
+    .addColumn('acknowledged_at', ts)
+    .addColumn('acknowledged_by', ts)
+    .addColumn('resolved_at', ts)
+    .addColumn('resolved_by', ts)
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addColumn('updated_at', ts, (c) => c.notNull())
+    .execute();
+  // One open alert per trip and type: repeats update it (partial unique index, both dialects).
+  await db.schema.createIndex('alerts_one_open').on('alerts').columns(['trip_id', 'type']).unique().where(sql.ref('state'), '!=', 'resolved').execute();
+  await db.schema.createIndex('alerts_state').on('alerts').columns(['state', 'id']).execute();
+  await db.schema.createIndex('alerts_trip').on('alerts').columns(['trip_id', 'id']).execute();
+
+  await db.schema.createTable('alert_comments')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('alert_id', ts, (c) => c.notNull().references('alerts.id'))
+    .addColumn('author', ts, (c) => c.notNull())
+    .addColumn('body', ts, (c) => c.notNull())
+    .addColumn('at', ts, (c) => c.notNull())
+    .execute();
+
+  await db.schema.createTable('trip_milestones')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('trip_id', ts, (c) => c.notNull().references('trips.id'))
+    .addColumn('type', ts, (c) => c.notNull())
+    .addColumn('at', ts, (c) => c.notNull())
+    .addColumn('lat', 'double precision')
+    .addColumn('lon', 'double precision')
+    .addColumn('late', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('place_id', ts)
+    .execute();
+  await db.schema.createIndex('trip_milestones_unique').on('trip_milestones').columns(['trip_id', 'type']).unique().execute();
+
+  // Rule state per trip, checkpointed so a restart resumes without duplicate or missing alerts.
+  await db.schema.createTable('rule_checkpoints')
+    .addColumn('trip_id', ts, (c) => c.primaryKey())
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('position_id', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', ts, (c) => c.notNull())
+    .execute();
+
+  await db.schema.createTable('webhooks')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('url', ts, (c) => c.notNull())
+    .addColumn('secret', ts, (c) => c.notNull())
+    .addColumn('events', ts, (c) => c.notNull())
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .execute();
+  await db.schema.createTable('webhook_deliveries')
+    .addColumn('id', serial, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('webhook_id', ts, (c) => c.notNull().references('webhooks.id'))
+    .addColumn('event', ts, (c) => c.notNull())
+    .addColumn('payload', ts, (c) => c.notNull())
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', ts, (c) => c.notNull())
+    .addColumn('last_status', 'integer')
+    .addColumn('last_error', ts)
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addColumn('updated_at', ts, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute();
 };
 
 /** Ordered list; append only. A released migration is never edited. */
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core]];
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect) {
   const provider: MigrationProvider = {

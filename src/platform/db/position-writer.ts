@@ -19,8 +19,8 @@ export class PositionWriter {
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
-  /** device id → active trip id (or null); dropped when a trip changes. */
-  private tripOf = new Map<string, string | null>();
+  /** device id → its active trip (or null); dropped when a trip changes. */
+  private tripOf = new Map<string, { id: string; enterpriseId: string } | null>();
   readonly stats = { batches: 0, stored: 0, duplicates: 0, lastBatchSize: 0 };
 
   constructor(private store: Store, private bus: Bus, private opts = { maxBatch: 4000, maxDelayMs: 2 }) {
@@ -72,7 +72,7 @@ export class PositionWriter {
     const s = (this.stmts ??= {
       insert: db.prepare(`INSERT INTO positions (device_id, trip_id, fix_time, received_at, serial, lat, lon, altitude_m, speed_kmh, heading, alarm, status, battery_pct, lock_events, items, late, source, raw)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-      trip: db.prepare(`SELECT id FROM trips WHERE active_device_id = ?`).pluck(),
+      trip: db.prepare(`SELECT id, enterprise_id AS enterpriseId FROM trips WHERE active_device_id = ?`),
       device: db.prepare(`UPDATE devices SET last_seen_at = ?, battery_pct = coalesce(?, battery_pct) WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`),
     });
     const stored: StoredPosition[] = [];
@@ -82,11 +82,12 @@ export class PositionWriter {
       for (const p of batch) {
         let n = 0;
         for (const r of p.recs) {
-          let tripId = this.tripOf.get(r.deviceId);
-          if (tripId === undefined) { tripId = (s.trip.get(r.deviceId) as string | undefined) ?? null; this.tripOf.set(r.deviceId, tripId); }
+          let trip = this.tripOf.get(r.deviceId);
+          if (trip === undefined) { trip = (s.trip.get(r.deviceId) as { id: string; enterpriseId: string } | undefined) ?? null; this.tripOf.set(r.deviceId, trip); }
+          const tripId = trip?.id ?? null;
           const fix = new Date(r.fixTime).toISOString();
           const res = s.insert.run(r.deviceId, tripId, fix, new Date(r.receivedAt).toISOString(), r.serial, r.lat, r.lon, r.altitudeM, r.speedKmh, r.heading, r.alarm, r.status, r.batteryPct, JSON.stringify(r.lockEvents), JSON.stringify(r.items), r.late ? 1 : 0, r.source, r.raw);
-          if (res.changes) { n++; stored.push({ ...r, tripId }); const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r); }
+          if (res.changes) { n++; stored.push({ ...r, tripId, enterpriseId: trip?.enterpriseId ?? null }); const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r); }
         }
         counts.push({ stored: n, duplicates: p.recs.length - n });
       }
@@ -103,13 +104,13 @@ export class PositionWriter {
     await db.transaction().execute(async (trx) => {
       const devs = [...new Set(batch.flatMap((p) => p.recs.map((r) => r.deviceId)).filter((d) => !this.tripOf.has(d)))];
       if (devs.length) {
-        const rows = await trx.selectFrom('trips').select(['id', 'active_device_id']).where('active_device_id', 'in', devs).execute();
-        for (const d of devs) this.tripOf.set(d, rows.find((r) => r.active_device_id === d)?.id ?? null);
+        const rows = await trx.selectFrom('trips').select(['id', 'enterprise_id', 'active_device_id']).where('active_device_id', 'in', devs).execute();
+        for (const d of devs) { const t = rows.find((r) => r.active_device_id === d); this.tripOf.set(d, t ? { id: t.id, enterpriseId: t.enterprise_id } : null); }
       }
       const latest = new Map<string, PositionRecord>();
       for (const p of batch) {
         const values = p.recs.map((r) => ({
-          device_id: r.deviceId, trip_id: this.tripOf.get(r.deviceId) ?? null, fix_time: new Date(r.fixTime).toISOString(), received_at: new Date(r.receivedAt).toISOString(),
+          device_id: r.deviceId, trip_id: this.tripOf.get(r.deviceId)?.id ?? null, fix_time: new Date(r.fixTime).toISOString(), received_at: new Date(r.receivedAt).toISOString(),
           serial: r.serial, lat: r.lat, lon: r.lon, altitude_m: r.altitudeM, speed_kmh: r.speedKmh, heading: r.heading, alarm: r.alarm, status: r.status,
           battery_pct: r.batteryPct, lock_events: JSON.stringify(r.lockEvents), items: JSON.stringify(r.items), late: r.late ? 1 : 0, source: r.source, raw: r.raw,
         }));
@@ -119,7 +120,8 @@ export class PositionWriter {
         for (const r of p.recs) {
           if (keys.has(`${r.deviceId}|${new Date(r.fixTime).toISOString()}|${r.serial}`)) {
             n++;
-            stored.push({ ...r, tripId: this.tripOf.get(r.deviceId) ?? null });
+            const t = this.tripOf.get(r.deviceId);
+            stored.push({ ...r, tripId: t?.id ?? null, enterpriseId: t?.enterpriseId ?? null });
             const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r);
           }
         }

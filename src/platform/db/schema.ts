@@ -202,7 +202,59 @@ export interface IdempotencyRow {
   created_at: string;
 }
 
+export interface AlertRow {
+  id: string;
+  trip_id: string;
+  device_id: string | null;
+  enterprise_id: string;
+  type: string;
+  severity: 'info' | 'warning' | 'critical';
+  state: 'open' | 'acknowledged' | 'resolved';
+  active: number;
+  late: number;
+  first_at: string;
+  last_at: string;
+  occurrences: number;
+  lat: number | null;
+  lon: number | null;
+  detail: string;
+  assignee_id: string | null;
+  disposition: string | null;
+  incident_code: string | null;
+  escalated_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface AlertCommentRow { id: string; alert_id: string; author: string; body: string; at: string }
+export interface TripMilestoneRow { id: string; trip_id: string; type: string; at: string; lat: number | null; lon: number | null; late: number; place_id: string | null }
+export interface RuleCheckpointRow { trip_id: string; state: string; position_id: number; updated_at: string }
+export interface WebhookRow { id: string; url: string; secret: string; events: string; active: number; created_at: string }
+export interface WebhookDeliveryRow {
+  id: Generated<number>;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  alerts: AlertRow;
+  alert_comments: AlertCommentRow;
+  trip_milestones: TripMilestoneRow;
+  rule_checkpoints: RuleCheckpointRow;
+  webhooks: WebhookRow;
+  webhook_deliveries: WebhookDeliveryRow;
   enterprises: EnterpriseRow;
   users: UserRow;
   api_keys: ApiKeyRow;

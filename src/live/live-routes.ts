@@ -1,0 +1,76 @@
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { Type } from 'typebox';
+import type { RouteModule } from '../platform/http/app.ts';
+import { LiveHub, matches, type LiveEvent, type LiveFilter } from './live-hub.ts';
+
+/**
+ * GET /api/v1/live (WebSocket). Client → server messages:
+ *   {"subscribe": {"positions": "all" | "none" | {"tripIds": [...]} | {"bbox": [minLon,minLat,maxLon,maxLat]}, "alerts": true},
+ *    "lastEventId": 123, "throttleMs": 1000}
+ * Server → client: {"type":"hello","lastEventId"}, {"type":"event","id","kind","data"}, {"type":"gap"}, {"type":"error","code","message"}.
+ * Positions are throttled per client and trip (the latest fix in each window is sent); alerts are never dropped.
+ */
+export function liveRoutes(hub: LiveHub): RouteModule {
+  return async (app) => {
+    await app.register(websocket);
+    app.get('/api/v1/live', {
+      websocket: true,
+      config: { roles: ['enterprise', 'officer', 'supervisor'] },
+      schema: { tags: ['live'], summary: 'Live positions and alerts over WebSocket (token in Authorization or ?token=)', querystring: Type.Object({ token: Type.Optional(Type.String()) }) },
+    }, (socket: WebSocket, req) => {
+      const own = req.principal?.role === 'enterprise' ? req.principal.enterpriseId : null;
+      const client = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: own });
+      socket.on('message', (raw) => client.onMessage(String(raw), hub));
+      const stop = hub.listen((e) => client.offer(e));
+      socket.on('close', () => { stop(); client.close(); });
+      client.send({ type: 'hello', lastEventId: hub.lastId });
+    });
+  };
+}
+
+class LiveClient {
+  private throttleMs = 1000;
+  private pending = new Map<string, LiveEvent>();
+  private timer: NodeJS.Timeout | null = null;
+  constructor(private socket: WebSocket, private filter: LiveFilter) {}
+
+  send(m: unknown) { if (this.socket.readyState === 1) this.socket.send(JSON.stringify(m)); }
+  private sendEvent(e: LiveEvent) { this.send({ type: 'event', id: e.id, kind: e.kind, data: e.data }); }
+
+  onMessage(raw: string, hub: LiveHub) {
+    let m: any;
+    try { m = JSON.parse(raw); } catch { return this.send({ type: 'error', code: 'malformed_json', message: 'messages must be JSON' }); }
+    const sub = m?.subscribe;
+    if (!sub || typeof sub !== 'object') return this.send({ type: 'error', code: 'bad_subscription', message: 'expected {"subscribe": {...}}' });
+    const p = sub.positions ?? 'none';
+    const okPositions = p === 'all' || p === 'none' || (Array.isArray(p?.tripIds) && p.tripIds.every((t: unknown) => typeof t === 'string'))
+      || (Array.isArray(p?.bbox) && p.bbox.length === 4 && p.bbox.every((n: unknown) => typeof n === 'number' && Number.isFinite(n)));
+    if (!okPositions) return this.send({ type: 'error', code: 'bad_subscription', message: 'positions must be "all", "none", {tripIds:[…]} or {bbox:[minLon,minLat,maxLon,maxLat]}' });
+    this.filter = { ...this.filter, positions: p, alerts: !!sub.alerts };
+    if (typeof m.throttleMs === 'number') this.throttleMs = Math.min(60_000, Math.max(250, m.throttleMs));
+    if (typeof m.lastEventId === 'number') {
+      const { events, gap } = hub.since(m.lastEventId);
+      if (gap) this.send({ type: 'gap', message: 'some events were older than the buffer; reload state over REST' });
+      for (const e of events) if (matches(this.filter, e)) this.sendEvent(e);
+    }
+    this.send({ type: 'subscribed', filter: { positions: this.filter.positions, alerts: this.filter.alerts }, throttleMs: this.throttleMs });
+  }
+
+  offer(e: LiveEvent) {
+    if (!matches(this.filter, e)) return;
+    if (e.kind === 'alert') return this.sendEvent(e);
+    this.pending.set(e.tripId!, e);
+    this.timer ??= setTimeout(() => this.flush(), this.throttleMs);
+  }
+
+  private flush() {
+    this.timer = null;
+    const evs = [...this.pending.values()].sort((a, b) => a.id - b.id);
+    this.pending.clear();
+    for (const e of evs) this.sendEvent(e);
+  }
+
+  close() { if (this.timer) clearTimeout(this.timer); }
+}
+
