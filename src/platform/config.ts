@@ -33,6 +33,8 @@ export const settingsTable = {
   publicUrl: s('ONELOCK_PUBLIC_URL', 'string', '', 'base URL printed in QR codes and links; empty = http://localhost:<port>'),
   escalateCriticalS: s('ONELOCK_ESCALATE_CRITICAL_S', 'int', 120, 'an unacknowledged critical alert escalates after this many seconds'),
   escalateWarningS: s('ONELOCK_ESCALATE_WARNING_S', 'int', 900, 'an unacknowledged warning escalates after this many seconds'),
+  gateWeightTolerancePct: s('ONELOCK_GATE_WEIGHT_TOLERANCE_PCT', 'number', 3, 'weighbridge tolerance against declared gross weight, percent'),
+  gateWeightToleranceKg: s('ONELOCK_GATE_WEIGHT_TOLERANCE_KG', 'number', 500, 'weighbridge tolerance floor in kg (the larger of the two applies)'),
   pageLimitMax: s('ONELOCK_PAGE_LIMIT_MAX', 'int', 200, 'largest page a list returns'),
 } as const;
 

@@ -24,11 +24,16 @@ import { ingestRoutes } from '../devices/http-ingest.ts';
 import { alertRoutes } from '../alerts/alert-routes.ts';
 import { liveRoutes } from '../live/live-routes.ts';
 import { LiveHub } from '../live/live-hub.ts';
+import { gateRoutes } from '../gate/gate-routes.ts';
+import { riskRoutes } from '../gate/risk-routes.ts';
+import { inspectionRoutes } from '../gate/inspection-routes.ts';
+import { RiskCache } from '../gate/gate-facts.ts';
 
-export const routeModules = (hub: LiveHub): RouteModule[] => [
+export const routeModules = (hub: LiveHub, risk: RiskCache): RouteModule[] => [
   liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
   declarationRoutes, tripRoutes, ingestRoutes, alertRoutes,
+  gateRoutes(risk), riskRoutes(risk), inspectionRoutes,
 ];
 
 export interface Platform {
@@ -45,7 +50,7 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
   await migrateToLatest(store.db, store.dialect);
   const ctx = createContext(settings, store, { clock: opts.clock, log: opts.log });
   const live = new LiveHub(ctx.bus);
-  const { app, routeTable } = await buildHttp(ctx, routeModules(live));
+  const { app, routeTable } = await buildHttp(ctx, routeModules(live, new RiskCache(ctx)));
   await app.ready();
   return {
     ctx, app, routeTable, live,

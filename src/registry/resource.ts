@@ -2,7 +2,7 @@
  * One generic registry resource: list (cursor + filters), get, create (audited, idempotent),
  * update (optimistic version). Each registry file supplies its schema, validation and mapping.
  */
-import { Type, type TObject } from 'typebox';
+import { Type, type TObject, type TSchema } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Api } from '../platform/http/app.ts';
@@ -26,7 +26,7 @@ export interface ResourceSpec {
   write: Access;
   create: TObject;
   update: TObject;
-  dto: TObject;
+  dto: TSchema;
   filters?: Record<string, { column: string; schema: any }>;
   toRow(input: any, req: FastifyRequest, ctx: AppContext, existing?: any): Promise<Record<string, unknown>> | Record<string, unknown>;
   toDto(row: any): any;

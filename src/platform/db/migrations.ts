@@ -288,8 +288,73 @@ const m002_supervision: Step = async (db, dialect) => {
   await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute();
 };
 
+const m003_gates: Step = async (db) => {
+  const stamps = (t: any) => t.addColumn('version', 'integer', (c: any) => c.notNull().defaultTo(1)).addColumn('created_at', ts, (c: any) => c.notNull()).addColumn('updated_at', ts, (c: any) => c.notNull());
+  await stamps(db.schema.createTable('gates')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('name', ts, (c) => c.notNull().unique())
+    .addColumn('place_id', ts, (c) => c.notNull().references('places.id'))
+    .addColumn('jurisdiction', ts, (c) => c.notNull())).execute();
+  await db.schema.createTable('gate_lanes')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('gate_id', ts, (c) => c.notNull().references('gates.id'))
+    .addColumn('code', ts, (c) => c.notNull())
+    .addColumn('direction', ts, (c) => c.notNull())
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addUniqueConstraint('gate_lanes_code', ['gate_id', 'code'])
+    .execute();
+  await db.schema.createTable('passages')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('gate_id', ts, (c) => c.notNull().references('gates.id'))
+    .addColumn('lane_id', ts, (c) => c.notNull().references('gate_lanes.id'))
+    .addColumn('controller_passage_id', ts, (c) => c.notNull())
+    .addColumn('inputs', ts, (c) => c.notNull())
+    .addColumn('trip_id', ts)
+    .addColumn('decision', ts, (c) => c.notNull())
+    .addColumn('reasons', ts, (c) => c.notNull())
+    .addColumn('decision_us', 'integer', (c) => c.notNull())
+    .addColumn('read_at', ts, (c) => c.notNull())
+    .addColumn('decided_at', ts, (c) => c.notNull())
+    .addColumn('override_decision', ts)
+    .addColumn('override_reason', ts)
+    .addColumn('overridden_by', ts)
+    .addColumn('overridden_at', ts)
+    .addUniqueConstraint('passages_idem', ['gate_id', 'controller_passage_id'])
+    .execute();
+  await db.schema.createIndex('passages_trip').on('passages').columns(['trip_id']).execute();
+  await db.schema.createIndex('passages_gate_time').on('passages').columns(['gate_id', 'decided_at']).execute();
+  await stamps(db.schema.createTable('risk_rules')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('name', ts, (c) => c.notNull())
+    .addColumn('hs_prefix', ts)
+    .addColumn('credit_grade', ts)
+    .addColumn('origin_place_id', ts)
+    .addColumn('min_value', 'real')
+    .addColumn('min_violations', 'integer')
+    .addColumn('valid_from', ts)
+    .addColumn('valid_to', ts)
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))).execute();
+  await db.schema.createTable('risk_sampling')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('rates', ts, (c) => c.notNull())
+    .addColumn('seed', ts, (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', ts, (c) => c.notNull())
+    .execute();
+  await stamps(db.schema.createTable('inspections')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('trip_id', ts, (c) => c.notNull().references('trips.id'))
+    .addColumn('passage_id', ts)
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('assignee_id', ts)
+    .addColumn('reasons', ts, (c) => c.notNull())
+    .addColumn('result', ts)
+    .addColumn('verdict', ts)
+    .addColumn('images', ts, (c) => c.notNull().defaultTo('[]'))).execute();
+};
+
 /** Ordered list; append only. A released migration is never edited. */
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision]];
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect) {
   const provider: MigrationProvider = {

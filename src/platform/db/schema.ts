@@ -248,7 +248,30 @@ export interface WebhookDeliveryRow {
   updated_at: string;
 }
 
+export interface GateRow { id: string; name: string; place_id: string; jurisdiction: 'CN' | 'HK'; version: number; created_at: string; updated_at: string }
+export interface GateLaneRow { id: string; gate_id: string; code: string; direction: string; created_at: string }
+export interface PassageRow {
+  id: string; gate_id: string; lane_id: string; controller_passage_id: string; inputs: string; trip_id: string | null;
+  decision: 'release' | 'inspect' | 'hold'; reasons: string; decision_us: number; read_at: string; decided_at: string;
+  override_decision: string | null; override_reason: string | null; overridden_by: string | null; overridden_at: string | null;
+}
+export interface RiskRuleRow {
+  id: string; name: string; hs_prefix: string | null; credit_grade: string | null; origin_place_id: string | null; min_value: number | null;
+  min_violations: number | null; valid_from: string | null; valid_to: string | null; active: number; version: number; created_at: string; updated_at: string;
+}
+export interface RiskSamplingRow { id: number; rates: string; seed: string; version: number; updated_at: string }
+export interface InspectionRow {
+  id: string; trip_id: string; passage_id: string | null; state: 'pending' | 'assigned' | 'done'; assignee_id: string | null; reasons: string;
+  result: string | null; verdict: 'release' | 'hold' | null; images: string; version: number; created_at: string; updated_at: string;
+}
+
 export interface Database {
+  gates: GateRow;
+  gate_lanes: GateLaneRow;
+  passages: PassageRow;
+  risk_rules: RiskRuleRow;
+  risk_sampling: RiskSamplingRow;
+  inspections: InspectionRow;
   alerts: AlertRow;
   alert_comments: AlertCommentRow;
   trip_milestones: TripMilestoneRow;

@@ -1,0 +1,171 @@
+import { Type } from 'typebox';
+import type { RouteModule } from '../platform/http/app.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { PassageRow } from '../platform/db/schema.ts';
+import { ProblemSchema } from '../platform/http/problem.ts';
+import { PageQuery, pageOf, Page } from '../platform/http/pagination.ts';
+import { actorOf, type Principal } from '../platform/auth/principal.ts';
+import { newId } from '../platform/ids.ts';
+import { newApiKey, hashApiKey } from '../platform/auth/tokens.ts';
+import { forbidden, invalidField, notFound, conflict } from '../platform/errors.ts';
+import { isUniqueViolation } from '../registry/resource.ts';
+import { decideGate, type Decision } from './gate-decision.ts';
+import { gatherFacts, type RiskCache } from './gate-facts.ts';
+import { applyOutcome } from './outcome.ts';
+
+const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const DecisionT = Type.Union([Type.Literal('release'), Type.Literal('inspect'), Type.Literal('hold')]);
+
+export const passageDto = (r: PassageRow) => ({
+  id: r.id, gateId: r.gate_id, laneId: r.lane_id, passageId: r.controller_passage_id, inputs: JSON.parse(r.inputs), tripId: r.trip_id,
+  decision: r.decision, effectiveDecision: (r.override_decision ?? r.decision) as Decision, reasons: JSON.parse(r.reasons), decisionMs: r.decision_us / 1000,
+  readAt: r.read_at, decidedAt: r.decided_at, override: r.override_decision ? { decision: r.override_decision, reason: r.override_reason, by: r.overridden_by, at: r.overridden_at } : null,
+});
+
+const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : null);
+
+export function gateRoutes(risk: RiskCache): RouteModule {
+  return (app, ctx) => {
+    const db = ctx.store.db;
+    const tags = ['gates'];
+
+    app.post('/api/v1/gates', {
+      config: { roles: ['supervisor'] },
+      schema: {
+        tags, summary: 'Register a gate with its lanes; returns the controller API key once',
+        body: Type.Object({ name: Type.String({ minLength: 1 }), placeId: Type.String(), jurisdiction: Type.Union([Type.Literal('CN'), Type.Literal('HK')]), lanes: Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }), direction: Type.Union([Type.Literal('outbound'), Type.Literal('inbound')]) }), { minItems: 1 }) }, { additionalProperties: false }),
+        response: { 201: Type.Any(), ...errs },
+      },
+    }, async (req, reply) => {
+      const b = req.body;
+      if (!(await db.selectFrom('places').select('id').where('id', '=', b.placeId).executeTakeFirst())) throw invalidField('placeId', `place ${b.placeId} does not exist`, 'unknown_place');
+      const now = ctx.nowIso();
+      const id = newId('gat', ctx.clock.now());
+      const key = newApiKey('gate');
+      try {
+        await ctx.change(async (trx, audit) => {
+          await trx.insertInto('gates').values({ id, name: b.name, place_id: b.placeId, jurisdiction: b.jurisdiction, version: 1, created_at: now, updated_at: now }).execute();
+          for (const l of b.lanes) await trx.insertInto('gate_lanes').values({ id: newId('lan', ctx.clock.now()), gate_id: id, code: l.code, direction: l.direction, created_at: now }).execute();
+          await trx.insertInto('api_keys').values({ id: newId('key', ctx.clock.now()), key_hash: hashApiKey(key), role: 'gate', label: `controller of ${b.name}`, subject_id: id, administration: b.jurisdiction, created_at: now, revoked_at: null }).execute();
+          await audit({ actor: actorOf(req.principal), action: 'gate.create', subject: id, after: b });
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict('duplicate', 'a gate with this name, or a duplicate lane code, already exists');
+        throw e;
+      }
+      reply.status(201);
+      return { ...(await gateWithLanes(ctx, id)), controllerApiKey: key };
+    });
+
+    app.get('/api/v1/gates', {
+      config: { roles: ['officer', 'supervisor', 'gate'] },
+      schema: { tags, summary: 'Gates and their lanes', response: { 200: Type.Object({ items: Type.Array(Type.Any()) }) } },
+    }, async () => ({ items: await Promise.all((await db.selectFrom('gates').select('id').orderBy('name').execute()).map((g) => gateWithLanes(ctx, g.id))) }));
+
+    app.post('/api/v1/gates/:gate/lanes/:lane/passages', {
+      config: { roles: ['gate'] },
+      schema: {
+        tags, summary: 'Lane readings in, release | inspect | hold out, with every reason. A retry with the same passageId returns the same answer.',
+        params: Type.Object({ gate: Type.String(), lane: Type.String({ description: 'lane code' }) }),
+        body: Type.Object({
+          passageId: Type.String({ minLength: 1, maxLength: 100, description: 'the controller\'s own ID for this passage (idempotency)' }),
+          platesRead: Type.Array(Type.String(), { maxItems: 4 }), lockIdRead: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+          containerNo: Type.Optional(Type.Union([Type.String(), Type.Null()])), grossKg: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 200000 }), Type.Null()])),
+          readAt: Type.Optional(Type.String({ format: 'date-time' })),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Any(), ...errs },
+      },
+    }, async (req) => {
+      const { gate, lane } = req.params;
+      const p = req.principal!;
+      if (p.subjectId && p.subjectId !== gate) throw forbidden('this controller key belongs to another gate');
+      const l = await db.selectFrom('gate_lanes').selectAll().where('gate_id', '=', gate).where('code', '=', lane).executeTakeFirst();
+      if (!l) throw notFound('lane', `${gate}/${lane}`);
+      const b = req.body;
+      const prior = await db.selectFrom('passages').selectAll().where('gate_id', '=', gate).where('controller_passage_id', '=', b.passageId).executeTakeFirst();
+      if (prior) return { ...passageDto(prior), replay: true };
+      const readAt = b.readAt ? Date.parse(b.readAt) : ctx.clock.now();
+      const t0 = process.hrtime.bigint();
+      const input = { platesRead: b.platesRead, lockIdRead: b.lockIdRead ?? null, containerNo: b.containerNo ?? null, grossKg: b.grossKg ?? null, readAt };
+      const facts = await gatherFacts(ctx, risk, input);
+      const { decision, reasons } = decideGate(facts);
+      const us = Number((process.hrtime.bigint() - t0) / 1000n);
+      const row: PassageRow = {
+        id: newId('pas', ctx.clock.now()), gate_id: gate, lane_id: l.id, controller_passage_id: b.passageId, inputs: JSON.stringify({ ...input, readAt: new Date(readAt).toISOString() }),
+        trip_id: facts.trip?.id ?? null, decision, reasons: JSON.stringify(reasons), decision_us: us, read_at: new Date(readAt).toISOString(), decided_at: ctx.nowIso(),
+        override_decision: null, override_reason: null, overridden_by: null, overridden_at: null,
+      };
+      try {
+        await ctx.change(async (trx, audit) => {
+          await trx.insertInto('passages').values(row).execute();
+          await audit({ actor: actorOf(p), action: 'gate.decision', subject: row.id, after: { tripId: row.trip_id, decision, reasons: reasons.filter((r) => r.outcome !== 'pass').map((r) => r.code), risk: facts.risk } });
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) { // a concurrent retry won the race: answer with its passage
+          const won = await db.selectFrom('passages').selectAll().where('gate_id', '=', gate).where('controller_passage_id', '=', b.passageId).executeTakeFirstOrThrow();
+          return { ...passageDto(won), replay: true };
+        }
+        throw e;
+      }
+      const effects = facts.trip ? await applyOutcome(ctx, facts.trip.id, decision, reasons, row.id, p) : [];
+      ctx.bus.publish('gate.passage', passageDto(row));
+      return { ...passageDto(row), effects };
+    });
+
+    app.get('/api/v1/passages', {
+      config: { roles: ['officer', 'supervisor', 'gate'] },
+      schema: { tags, summary: 'Passages by gate, lane, time and decision', querystring: Type.Object({ ...PageQuery, gateId: Type.Optional(Type.String()), laneId: Type.Optional(Type.String()), tripId: Type.Optional(Type.String()), decision: Type.Optional(DecisionT), since: Type.Optional(Type.String({ format: 'date-time' })), until: Type.Optional(Type.String({ format: 'date-time' })) }), response: { 200: Page(Type.Any()) } },
+    }, async (req) => {
+      const q = req.query;
+      let sel = db.selectFrom('passages').selectAll();
+      if (q.gateId) sel = sel.where('gate_id', '=', q.gateId);
+      if (q.laneId) sel = sel.where('lane_id', '=', q.laneId);
+      if (q.tripId) sel = sel.where('trip_id', '=', q.tripId);
+      if (q.decision) sel = sel.where('decision', '=', q.decision);
+      if (q.since) sel = sel.where('decided_at', '>=', new Date(q.since).toISOString());
+      if (q.until) sel = sel.where('decided_at', '<', new Date(q.until).toISOString());
+      return pageOf(sel, 'id', q, ctx.settings.pageLimitMax).run(passageDto);
+    });
+
+    app.post('/api/v1/passages/:id/override', {
+      config: { roles: ['officer', 'supervisor'] },
+      schema: { tags, summary: 'Manual override of a gate decision; needs a reason and is audited', params: Type.Object({ id: Type.String() }), body: Type.Object({ decision: DecisionT, reason: Type.String({ minLength: 5, maxLength: 1000 }) }, { additionalProperties: false }), response: { 200: Type.Any(), ...errs } },
+    }, async (req) => {
+      const cur = await db.selectFrom('passages').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      if (!cur) throw notFound('passage', req.params.id);
+      const at = ctx.nowIso();
+      await ctx.change(async (trx, audit) => {
+        await trx.updateTable('passages').set({ override_decision: req.body.decision, override_reason: req.body.reason, overridden_by: actorOf(req.principal), overridden_at: at }).where('id', '=', cur.id).execute();
+        await audit({ actor: actorOf(req.principal), action: 'gate.override', subject: cur.id, before: { decision: cur.override_decision ?? cur.decision }, after: { decision: req.body.decision }, reason: req.body.reason });
+      });
+      const effects = cur.trip_id ? await applyOutcome(ctx, cur.trip_id, req.body.decision, [{ code: 'manual_override', outcome: req.body.decision, message: req.body.reason }], cur.id, req.principal as Principal) : [];
+      const row = await db.selectFrom('passages').selectAll().where('id', '=', cur.id).executeTakeFirstOrThrow();
+      ctx.bus.publish('gate.passage', passageDto(row));
+      return { ...passageDto(row), effects };
+    });
+
+    app.get('/api/v1/gates/report', {
+      config: { roles: ['officer', 'supervisor'] },
+      schema: { tags, summary: 'Auto-release rate and decision-time percentiles', querystring: Type.Object({ gateId: Type.Optional(Type.String()), laneId: Type.Optional(Type.String()), since: Type.Optional(Type.String({ format: 'date-time' })), until: Type.Optional(Type.String({ format: 'date-time' })) }), response: { 200: Type.Any() } },
+    }, async (req) => {
+      const q = req.query;
+      let sel = db.selectFrom('passages').select(['decision', 'override_decision', 'decision_us']);
+      if (q.gateId) sel = sel.where('gate_id', '=', q.gateId);
+      if (q.laneId) sel = sel.where('lane_id', '=', q.laneId);
+      if (q.since) sel = sel.where('decided_at', '>=', new Date(q.since).toISOString());
+      if (q.until) sel = sel.where('decided_at', '<', new Date(q.until).toISOString());
+      const rows = await sel.execute();
+      const by = { release: 0, inspect: 0, hold: 0 } as Record<Decision, number>;
+      for (const r of rows) by[r.decision]++;
+      const autoReleased = rows.filter((r) => r.decision === 'release' && !r.override_decision).length;
+      const ms = rows.map((r) => r.decision_us / 1000).sort((a, b) => a - b);
+      return { passages: rows.length, byDecision: by, overridden: rows.filter((r) => r.override_decision).length, autoReleaseRate: rows.length ? autoReleased / rows.length : null, decisionMs: { p50: pct(ms, 50), p95: pct(ms, 95), p99: pct(ms, 99), max: ms.at(-1) ?? null } };
+    });
+  };
+}
+
+async function gateWithLanes(ctx: AppContext, id: string) {
+  const g = await ctx.store.db.selectFrom('gates').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const lanes = await ctx.store.db.selectFrom('gate_lanes').selectAll().where('gate_id', '=', id).orderBy('code').execute();
+  return { id: g.id, name: g.name, placeId: g.place_id, jurisdiction: g.jurisdiction, lanes: lanes.map((l) => ({ id: l.id, code: l.code, direction: l.direction })) };
+}
