@@ -59,12 +59,16 @@ export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicle
         enterprise_id: 'enterprise' in u ? entIds[u.enterprise] : null, administration: 'administration' in u ? u.administration : null, disabled: 0, ...stamp,
       }).execute();
     }
-    await trx.insertInto('api_keys').values({ id: id('key'), key_hash: hashApiKey(demoGateKey(ctx)), role: 'gate', label: 'Shenzhen Bay lane controller (demo)', subject_id: null, administration: 'CN', created_at: now, revoked_at: null }).execute();
     for (const pl of places.places) {
       const pid = id('plc');
       placeIds.set(pl.name, pid);
       await trx.insertInto('places').values({ id: pid, name: pl.name, name_zh: pl.nameZh, kind: pl.kind, jurisdiction: pl.jurisdiction, geometry: JSON.stringify(pl.geometry), radius_m: pl.radiusM, ...stamp }).execute();
     }
+    const gateId = id('gat');
+    await trx.insertInto('gates').values({ id: gateId, name: 'Shenzhen Bay outbound 深圳湾出境卡口', place_id: placeIds.get(places.route.placeNames[1])!, jurisdiction: 'CN', ...stamp }).execute();
+    for (const code of ['E1', 'E2', 'E3']) await trx.insertInto('gate_lanes').values({ id: id('lan'), gate_id: gateId, code, direction: 'outbound', created_at: now }).execute();
+    await trx.insertInto('api_keys').values({ id: id('key'), key_hash: hashApiKey(demoGateKey(ctx)), role: 'gate', label: 'Shenzhen Bay lane controller (demo)', subject_id: gateId, administration: 'CN', created_at: now, revoked_at: null }).execute();
+    await trx.insertInto('risk_sampling').values({ id: 1, rates: JSON.stringify({ advanced: 0.01, general: 0.05, low: 0.3 }), seed: ctx.tokens.derive('risk-seed'), version: 1, updated_at: now }).execute();
     routeId = id('rte');
     const r = places.route;
     await trx.insertInto('routes').values({

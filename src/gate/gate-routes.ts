@@ -69,8 +69,8 @@ export function gateRoutes(risk: RiskCache): RouteModule {
         params: Type.Object({ gate: Type.String(), lane: Type.String({ description: 'lane code' }) }),
         body: Type.Object({
           passageId: Type.String({ minLength: 1, maxLength: 100, description: 'the controller\'s own ID for this passage (idempotency)' }),
-          platesRead: Type.Array(Type.String(), { maxItems: 4 }), lockIdRead: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-          containerNo: Type.Optional(Type.Union([Type.String(), Type.Null()])), grossKg: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 200000 }), Type.Null()])),
+          platesRead: Type.Array(Type.String(), { maxItems: 4 }), lockIdRead: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+          containerNo: Type.Optional(Type.Union([Type.Null(), Type.String()])), grossKg: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 200000 })])),
           readAt: Type.Optional(Type.String({ format: 'date-time' })),
         }, { additionalProperties: false }),
         response: { 200: Type.Any(), ...errs },

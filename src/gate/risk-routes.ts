@@ -10,13 +10,13 @@ import { riskFor, type RiskCache } from './gate-facts.ts';
 
 const Create = Type.Object({
   name: Type.String({ minLength: 1 }),
-  hsPrefix: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{2,10}$' }), Type.Null()])),
-  creditGrade: Type.Optional(Type.Union([Type.Literal('advanced'), Type.Literal('general'), Type.Literal('low'), Type.Null()])),
-  originPlaceId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  minValue: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()])),
-  minViolations: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  validFrom: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-  validTo: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+  hsPrefix: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^\\d{2,10}$' })])),
+  creditGrade: Type.Optional(Type.Union([Type.Null(), Type.Literal('advanced'), Type.Literal('general'), Type.Literal('low')])),
+  originPlaceId: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+  minValue: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })])),
+  minViolations: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1 })])),
+  validFrom: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'date-time' })])),
+  validTo: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'date-time' })])),
   active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 

@@ -11,9 +11,9 @@ const Create = Type.Object({
   model: Type.String({ minLength: 1 }),
   lockProfile: Type.Union(LOCK_PROFILES.map((p) => Type.Literal(p))),
   state: Type.Optional(DeviceState),
-  batteryPct: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()])),
+  batteryPct: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 100 })])),
 }, { additionalProperties: false });
-const Dto = Type.Object({ id: Type.String(), terminalId: Type.String(), model: Type.String(), lockProfile: Type.String(), state: Type.String(), batteryPct: Type.Union([Type.Number(), Type.Null()]), lastSeenAt: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
+const Dto = Type.Object({ id: Type.String(), terminalId: Type.String(), model: Type.String(), lockProfile: Type.String(), state: Type.String(), batteryPct: Type.Union([Type.Null(), Type.Number()]), lastSeenAt: Type.Union([Type.Null(), Type.String()]), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
 
 export const deviceSpec: ResourceSpec = {
   name: 'device', plural: 'devices', table: 'devices', idPrefix: 'dev',

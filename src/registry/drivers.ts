@@ -7,10 +7,10 @@ const Create = Type.Object({
   enterpriseId: Type.Optional(Type.String()),
   name: Type.String({ minLength: 1, maxLength: 100 }),
   licenceNo: Type.String({ description: 'driving licence number (mainland 18-char ID format or HK licence)' }),
-  phone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  phone: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   homeRegion: Type.Optional(Type.Union([Type.Literal('CN'), Type.Literal('HK')])),
 }, { additionalProperties: false });
-const Dto = Type.Object({ id: Type.String(), enterpriseId: Type.String(), name: Type.String(), licenceNo: Type.String(), phone: Type.Union([Type.String(), Type.Null()]), homeRegion: Type.String(), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
+const Dto = Type.Object({ id: Type.String(), enterpriseId: Type.String(), name: Type.String(), licenceNo: Type.String(), phone: Type.Union([Type.Null(), Type.String()]), homeRegion: Type.String(), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
 
 export const driverSpec: ResourceSpec = {
   name: 'driver', plural: 'drivers', table: 'drivers', idPrefix: 'drv', enterpriseColumn: 'enterprise_id',

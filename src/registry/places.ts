@@ -7,13 +7,13 @@ import type { RouteModule } from '../platform/http/app.ts';
 export const PLACE_KINDS = ['land_port', 'boundary_control_point', 'destination', 'rest_area', 'orchard', 'packing_house', 'seaport', 'inspection_site', 'other'] as const;
 const Create = Type.Object({
   name: Type.String({ minLength: 1 }),
-  nameZh: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  nameZh: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   kind: Type.Union(PLACE_KINDS.map((k) => Type.Literal(k))),
   jurisdiction: Type.Union([Type.Literal('CN'), Type.Literal('HK')]),
   geometry: Type.Any({ description: 'GeoJSON Point (with radiusM, a circle) or Polygon' }),
-  radiusM: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 50000 }), Type.Null()])),
+  radiusM: Type.Optional(Type.Union([Type.Null(), Type.Number({ exclusiveMinimum: 0, maximum: 50000 })])),
 }, { additionalProperties: false });
-const Dto = Type.Object({ id: Type.String(), name: Type.String(), nameZh: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), jurisdiction: Type.String(), geometry: Type.Any(), radiusM: Type.Union([Type.Number(), Type.Null()]), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
+const Dto = Type.Object({ id: Type.String(), name: Type.String(), nameZh: Type.Union([Type.Null(), Type.String()]), kind: Type.String(), jurisdiction: Type.String(), geometry: Type.Any(), radiusM: Type.Union([Type.Null(), Type.Number()]), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
 
 export const placeSpec: ResourceSpec = {
   name: 'place', plural: 'places', table: 'places', idPrefix: 'plc',

@@ -11,11 +11,11 @@ const Create = Type.Object({
   displayName: Type.String({ minLength: 1 }),
   password: Type.Optional(Type.String({ minLength: 10, description: 'at least 10 characters; stored only as an scrypt hash' })),
   role: Role,
-  enterpriseId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  administration: Type.Optional(Type.Union([Type.Literal('CN'), Type.Literal('HK'), Type.Null()])),
+  enterpriseId: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+  administration: Type.Optional(Type.Union([Type.Null(), Type.Literal('CN'), Type.Literal('HK')])),
   disabled: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
-const Dto = Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(), enterpriseId: Type.Union([Type.String(), Type.Null()]), administration: Type.Union([Type.String(), Type.Null()]), disabled: Type.Boolean(), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
+const Dto = Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(), enterpriseId: Type.Union([Type.Null(), Type.String()]), administration: Type.Union([Type.Null(), Type.String()]), disabled: Type.Boolean(), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
 
 export const userSpec: ResourceSpec = {
   name: 'user', plural: 'users', table: 'users', idPrefix: 'usr',

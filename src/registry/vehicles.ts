@@ -6,10 +6,10 @@ import type { RouteModule } from '../platform/http/app.ts';
 const Create = Type.Object({
   enterpriseId: Type.Optional(Type.String({ description: 'owner; set automatically for enterprise users' })),
   plateCn: Type.String({ description: 'mainland plate, e.g. 闽C12345 or 粤Z1234港' }),
-  plateHk: Type.Optional(Type.Union([Type.String({ description: 'Hong Kong plate, e.g. XY1234' }), Type.Null()])),
+  plateHk: Type.Optional(Type.Union([Type.Null(), Type.String({ description: 'Hong Kong plate, e.g. XY1234' })])),
   kind: Type.Optional(Type.Union([Type.Literal('tractor'), Type.Literal('box_truck'), Type.Literal('van')])),
 }, { additionalProperties: false });
-const Dto = Type.Object({ id: Type.String(), enterpriseId: Type.String(), plateCn: Type.String(), plateHk: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
+const Dto = Type.Object({ id: Type.String(), enterpriseId: Type.String(), plateCn: Type.String(), plateHk: Type.Union([Type.Null(), Type.String()]), kind: Type.String(), version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String() });
 
 export const vehicleSpec: ResourceSpec = {
   name: 'vehicle', plural: 'vehicles', table: 'vehicles', idPrefix: 'veh', enterpriseColumn: 'enterprise_id',

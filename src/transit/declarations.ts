@@ -19,7 +19,7 @@ const GoodsLine = Type.Object({
 }, { additionalProperties: false });
 const Create = Type.Object({
   direction: Type.Union([Type.Literal('export'), Type.Literal('import')]),
-  vehicleId: Type.String(), driverId: Type.String(), containerNo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  vehicleId: Type.String(), driverId: Type.String(), containerNo: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   originPlaceId: Type.String(), destinationPlaceId: Type.String(), routeId: Type.String(),
   timeLimitMin: Type.Optional(Type.Integer({ minimum: 10, maximum: 10080, description: 'defaults to the route time limit' })),
   goods: Type.Array(GoodsLine, { minItems: 1, maxItems: 999 }),

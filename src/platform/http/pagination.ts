@@ -28,4 +28,4 @@ export function pageOf<DB, TB extends keyof DB, O>(
 }
 
 export const Page = (item: TSchema) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.Null(), Type.String()]) });

@@ -1,0 +1,2 @@
+import { gateSuite } from './suites/gate.ts';
+gateSuite('sqlite');
