@@ -18,8 +18,11 @@ export interface SyntheticTrackOptions {
   toM?: number;
   /** Constant lateral offset (m, + = left of travel). */
   offsetM?: number;
-  /** Lateral offsets within along-route ranges (real deviations). */
-  deviations?: { fromM: number; toM: number; offsetM: number }[];
+  /**
+   * Lateral offsets within along-route ranges (real deviations). The truck leaves and rejoins
+   * the route over rampM (default |offsetM|, a 45° turn-off), so no fix is an impossible jump.
+   */
+  deviations?: { fromM: number; toM: number; offsetM: number; rampM?: number }[];
   /** Stationary periods: at along-route atM (plus offset) for durationMs, speed 0. */
   stops?: { atM: number; durationMs: number; offsetM?: number }[];
   /** GPS noise: Gaussian σ in metres on each axis, per fix. */
@@ -70,7 +73,11 @@ export function syntheticTrack(o: SyntheticTrackOptions): SyntheticTrack {
 
   const lateral = (s: number) => {
     let off = o.offsetM ?? 0;
-    for (const d of o.deviations ?? []) if (s >= d.fromM && s <= d.toM) off += d.offsetM;
+    for (const d of o.deviations ?? []) {
+      if (s < d.fromM || s > d.toM) continue;
+      const ramp = d.rampM ?? Math.abs(d.offsetM);
+      off += ramp > 0 ? d.offsetM * Math.min(1, (s - d.fromM) / ramp, (d.toM - s) / ramp) : d.offsetM;
+    }
     return off;
   };
   const inGap = (s: number) => (o.gaps ?? []).some((g) => s >= g.fromM && s <= g.toM);

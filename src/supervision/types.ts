@@ -75,8 +75,8 @@ export const defaultRuleConfig = {
   /** wrong_password this many times within the window is a tamper. */
   wrongPasswordBurst: 3,
   wrongPasswordWindowMs: 5 * 60_000,
-  /** Time constant of the moving average of speed used for the ETA (ms). */
-  etaSpeedWindowMs: 30 * 60_000,
+  /** Time constant of the moving average of speed used for the ETA (ms): long enough that a rest stop does not warn. */
+  etaSpeedWindowMs: 2 * 3_600_000,
   /** Average speed assumed at departure, before fixes have taught one (km/h). */
   etaAssumedSpeedKmh: 60,
   /** An ETA warning clears when the projection is this far inside the deadline (ms). */

@@ -1,7 +1,7 @@
 /**
  * Overtime (`overdue`): timer-driven like signal loss. Past the deadline without
  * `arrived_destination` → critical. Before it, the ETA = now + remaining along-route distance
- * ÷ recent average speed (a moving average of reported speed, time constant etaSpeedWindowMs,
+ * ÷ recent average speed (a moving average of reported speed, time constant etaSpeedWindowMs [2 h],
  * seeded with etaAssumedSpeedKmh at departure); past the deadline → warning, cleared when the
  * projection comes back etaClearMarginMs inside it. Arrival clears the warning; a critical
  * overdue stays open for the officer to resolve.
