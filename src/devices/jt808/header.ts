@@ -34,7 +34,7 @@ export function parseHeader(f: Buffer, versionHint?: Jt808Version): ParsedHeader
   const pk = sub ? 4 : 0;
 
   if (JOINTECH_IDS.has(msgId) && !sub && n === 11 + bodyLength) {
-    const header = mk(msgId, 2013, null, terminalIdOf(f, 4, 6), f[10]!, null, props, ['one_byte_serial']);
+    const header = mk(msgId, 2013, null, terminalIdOf(f, 4, 6), f[10]!, null, props, props & 0x8000 ? ['one_byte_serial', 'reserved_bit15'] : ['one_byte_serial']);
     return { header, bodyOffset: 11, bodyLength };
   }
 

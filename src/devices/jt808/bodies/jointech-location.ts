@@ -47,7 +47,7 @@ export function decodeJointechLocation(b: Buffer, zone = '+08:00'): JointechLoca
   lon = Math.round(lon * 1e6) / 1e6;
   if (!(flags & 2)) lat = -lat;
   if (!(flags & 4)) lon = -lon;
-  const battery = b[24]!;
+  const battery = b[23]!;
   const tlvs: { id: number; raw: string }[] = [];
   let o = 35;
   while (o + 2 <= b.length) {
@@ -67,11 +67,11 @@ export function decodeJointechLocation(b: Buffer, zone = '+08:00'): JointechLoca
     odometerKm: b.readUInt32BE(19),
     batteryPct: battery === 0xaa || battery === 0xab ? null : battery,
     charging: battery === 0xaa || battery === 0xab,
-    cellId: b.readUInt32BE(25),
-    lac: b.readUInt16BE(29),
-    product: b[31]!,
-    lockStatus: b.readUInt16BE(32),
-    lockAlarm: b.readUInt16BE(34 - 0) & 0xffff,
+    cellId: b.readUInt32BE(24),
+    lac: b.readUInt16BE(28),
+    product: b[30]!,
+    lockStatus: b.readUInt16BE(31),
+    lockAlarm: b.readUInt16BE(33),
     tlvs,
   };
 }
