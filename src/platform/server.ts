@@ -20,6 +20,7 @@ import { placeRoutes } from '../registry/places.ts';
 import { routeRoutes } from '../registry/routes.ts';
 import { declarationRoutes } from '../transit/declarations.ts';
 import { tripRoutes } from '../transit/trips.ts';
+import { trackRoutes } from '../transit/track-routes.ts';
 import { ingestRoutes } from '../devices/http-ingest.ts';
 import { alertRoutes } from '../alerts/alert-routes.ts';
 import { liveRoutes } from '../live/live-routes.ts';
@@ -32,7 +33,7 @@ import { RiskCache } from '../gate/gate-facts.ts';
 export const routeModules = (hub: LiveHub, risk: RiskCache): RouteModule[] => [
   liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
-  declarationRoutes, tripRoutes, ingestRoutes, alertRoutes,
+  declarationRoutes, tripRoutes, trackRoutes, ingestRoutes, alertRoutes,
   gateRoutes(risk), riskRoutes(risk), inspectionRoutes,
 ];
 

@@ -29,6 +29,31 @@ export function ingestSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(after.batteryPct, 88); assert.ok(after.lastSeenAt);
     });
 
+    it('track and timeline: time-ordered even when uploaded out of order, simplified on request, exported as CSV and GeoJSON', async () => {
+      const { tripId, deviceId } = await tripIn(w, 'in_transit');
+      const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      const t0 = h.clock.now() - 3600_000;
+      // a straight line with one bend, posted newest first
+      const pts = Array.from({ length: 30 }, (_, i) => ({ terminalId: dev.terminalId, fixTime: new Date(t0 + i * 30_000).toISOString(), serial: i, lat: 24.7 + (i < 15 ? i : 15) * 0.001, lon: 118.5 + (i < 15 ? 0 : i - 15) * 0.001 })).reverse();
+      assert.equal((await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: pts } })).body.stored, 30);
+      const track = (await h.req('GET', `/api/v1/trips/${tripId}/track`, { token: w.officer })).body.items;
+      assert.equal(track.length, 30);
+      assert.deepEqual(track.map((p: any) => p.fixTime), [...track.map((p: any) => p.fixTime)].sort());
+      const thin = (await h.req('GET', `/api/v1/trips/${tripId}/track?simplifyM=20`, { token: w.officer })).body.items;
+      assert.equal(thin.length, 3, 'a line with one bend keeps its two ends and the bend');
+      const csv = await h.p.app.inject({ method: 'GET', url: `/api/v1/trips/${tripId}/track?format=csv`, headers: { authorization: `Bearer ${w.officer}` } });
+      assert.match(String(csv.headers['content-type']), /text\/csv/);
+      const lines = csv.body.replace(/^\ufeff/, '').trim().split('\n');
+      assert.equal(lines.length, 31); assert.match(lines[0], /^fixTime,lat,lon/);
+      const geo = await h.req('GET', `/api/v1/trips/${tripId}/track?format=geojson`, { token: w.officer });
+      assert.equal(geo.body.features[0].geometry.type, 'LineString'); assert.equal(geo.body.features[0].geometry.coordinates.length, 30);
+      const ev = (await h.req('GET', `/api/v1/trips/${tripId}/events`, { token: w.officer })).body.items;
+      assert.deepEqual(ev.filter((e: any) => e.kind === 'lifecycle').map((e: any) => e.type), ['accept', 'seal', 'depart']);
+      const evCsv = await h.p.app.inject({ method: 'GET', url: `/api/v1/trips/${tripId}/events?format=csv`, headers: { authorization: `Bearer ${w.officer}` } });
+      assert.match(evCsv.body, /lifecycle,seal/);
+      assert.equal((await h.req('GET', `/api/v1/trips/${tripId}/track?from=yesterday`, { token: w.officer })).body.code, 'invalid_date');
+    });
+
     it('a bad position refuses the whole batch with a stable code and stores nothing', async () => {
       const { deviceId } = await tripIn(w, 'in_transit');
       const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
