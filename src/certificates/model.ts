@@ -157,14 +157,31 @@ export function buildContent(draft: CertificateDraft, p: IssueParams): Certifica
   if ((draft.exporter.address?.length ?? 0) > 5 || (draft.consignee.address?.length ?? 0) > 5) throw new AppError(400, 'invalid_field', 'address: at most 5 lines');
   const off = p.utcOffsetMinutes ?? 480;
   const { certifyingStatement, ...rest } = draft;
-  return {
+  return normalizeContent({
     schema: CERTIFICATE_SCHEMA,
     number: p.number,
     ...rest,
     certifyingStatement: certifyingStatement ?? (draft.type === 'reexport' ? REEXPORT_CERTIFYING_STATEMENT : MODEL_CERTIFYING_STATEMENT),
     issue: { place: p.place, date: isoWithOffset(p.issuedAt, off), officer: p.officer },
     validUntil: validUntilOf(p.issuedAt, p.validity ?? 'fresh', off),
-  };
+  });
+}
+
+/**
+ * The one shape the signature covers: no `undefined` members and no empty address lists, so the content
+ * read back from the PDF or the ePhyto XML is identical to what was signed.
+ */
+export function normalizeContent<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(normalizeContent) as T;
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) {
+      if (val === undefined || (k === 'address' && Array.isArray(val) && val.length === 0)) continue;
+      o[k] = normalizeContent(val);
+    }
+    return o as T;
+  }
+  return v;
 }
 
 /**
