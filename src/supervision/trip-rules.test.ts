@@ -350,3 +350,11 @@ test('state is plain JSON', () => {
   const { state } = run(track({ toM: 20_000 }).fixes, ctx);
   assert.deepEqual(JSON.parse(JSON.stringify(state)), state);
 });
+
+test('a re-sent report is evaluated once (does not count twice towards confirmation)', () => {
+  const { fixes } = track({ deviations: [{ fromM: 200_000, toM: 210_000, offsetM: 2000 }], noiseM: 0, fromM: 190_000, toM: 220_000 });
+  const doubled = fixes.flatMap((f) => [f, { ...f }]);
+  const a = run(fixes).outs.filter((o) => o.type === 'route_deviation');
+  const b = run(doubled).outs.filter((o) => o.type === 'route_deviation');
+  assert.deepEqual(b, a);
+});

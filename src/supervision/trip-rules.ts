@@ -93,6 +93,10 @@ function lockEvents(state: TripRuleState, fix: Fix, lon: number, lat: number, ct
  * array is the caller's (a shared frozen empty array when there are none).
  */
 export function evaluate(state: TripRuleState, fix: Fix, ctx: TripContext, config: RuleConfig): RuleResult {
+  // A re-sent report (same fix time and position as the last evaluated one) changes nothing.
+  if (fix.time === state.lastEvalTime && fix.time === state.goodTime && fix.lon === state.goodLon && fix.lat === state.goodLat) {
+    return { state, outputs: NONE };
+  }
   const out = scratch;
   const outOfOrder = state.lastEvalTime >= 0 && fix.time < state.lastEvalTime;
   const late = outOfOrder || fix.late === true;
