@@ -19,13 +19,30 @@ function enc(v: unknown, path: string): string {
       return v ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(v)) throw new AppError(400, 'not_canonical', `${path}: non-finite number`);
-      return JSON.stringify(Object.is(v, -0) ? 0 : v);
+      return v === 0 ? '0' : String(v); // String() and JSON.stringify agree for finite numbers; -0 → 0
     case 'object': {
-      if (Array.isArray(v)) return `[${v.map((x, i) => (x === undefined ? bad(`${path}[${i}]`) : enc(x, `${path}[${i}]`))).join(',')}]`;
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          if (v[i] === undefined) bad(`${path}[${i}]`);
+          if (i) out += ',';
+          out += enc(v[i], path);
+        }
+        return out + ']';
+      }
       if (v instanceof Date) return JSON.stringify(v.toISOString());
       const o = v as Record<string, unknown>;
-      const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${enc(o[k], `${path}.${k}`)}`).join(',')}}`;
+      const keys = Object.keys(o).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const x = o[k];
+        if (x === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        out += JSON.stringify(k) + ':' + enc(x, path);
+      }
+      return out + '}';
     }
     default:
       return bad(path);

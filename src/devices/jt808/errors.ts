@@ -19,6 +19,7 @@ export const JT808_ERROR_CODES = [
   'body_too_large', // encoder: body longer than 1023 bytes (split it into sub-packages)
   'unknown_profile', // lock profile name not known
   'unsupported_command', // the profile has no such lock command
+  'bad_argument', // CLI: unknown option or bad option value
 ] as const;
 export type Jt808ErrorCode = (typeof JT808_ERROR_CODES)[number];
 
