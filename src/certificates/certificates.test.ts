@@ -172,3 +172,17 @@ test('replacement links both ways; status: valid → replaced / cancelled / expi
   assert.equal(statusOf(cancelled, ISSUED_AT + 2 * DAY), 'cancelled');
   assert.throws(() => cancelCertificate(cancelled, 'again', ISSUED_AT), (e) => codeOf(e) === 'certificate_not_cancellable');
 });
+
+test('issueCertificate / issueReplacement: signed content, XML and PDF that all verify; the old one is marked replaced', { timeout: 60_000 }, async () => {
+  const { issueCertificate, issueReplacement } = await import('./issue.ts');
+  const url = (n: string) => `https://onelock.example/verify/${n}`;
+  const a = await issueCertificate(PONKAN_DRAFT, { number: 'CN-QZ-2026-000200', issuedAt: ISSUED_AT, place: 'Quanzhou 泉州', officer: 'Lin Wei 林伟' }, key, url);
+  assert.equal(a.certificate.status, 'issued');
+  assert.equal(verifyUploadedXml(a.xml, ring).reason, 'ok');
+  assert.equal(verifyUploadedPdf(a.pdf, ring).reason, 'ok');
+  const b = await issueReplacement(a.certificate, { distinguishingMarks: 'container CSQU3054383 seal EL-0001' }, 'add container number', { number: 'CN-QZ-2026-000201', issuedAt: ISSUED_AT + DAY, place: 'Quanzhou 泉州', officer: 'Lin Wei 林伟' }, key, url);
+  assert.equal(b.replaced.status, 'replaced');
+  assert.equal(b.replaced.replacedBy?.number, 'CN-QZ-2026-000201');
+  assert.equal(b.certificate.content.replaces?.number, 'CN-QZ-2026-000200');
+  assert.equal(verifyUploadedPdf(b.pdf, ring).content?.replaces?.reason, 'add container number');
+});
