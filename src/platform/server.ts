@@ -23,6 +23,7 @@ import { tripRoutes } from '../transit/trips.ts';
 import { trackRoutes } from '../transit/track-routes.ts';
 import { ingestRoutes } from '../devices/http-ingest.ts';
 import { alertRoutes } from '../alerts/alert-routes.ts';
+import { webhookRoutes, WebhookDispatcher } from '../alerts/webhooks.ts';
 import { liveRoutes } from '../live/live-routes.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { gateRoutes } from '../gate/gate-routes.ts';
@@ -33,13 +34,14 @@ import { RiskCache } from '../gate/gate-facts.ts';
 export const routeModules = (hub: LiveHub, risk: RiskCache): RouteModule[] => [
   liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
-  declarationRoutes, tripRoutes, trackRoutes, ingestRoutes, alertRoutes,
+  declarationRoutes, tripRoutes, trackRoutes, ingestRoutes, alertRoutes, webhookRoutes,
   gateRoutes(risk), riskRoutes(risk), inspectionRoutes,
 ];
 
 export interface Platform {
   ctx: AppContext;
   live: LiveHub;
+  webhooks: WebhookDispatcher;
   app: Awaited<ReturnType<typeof buildHttp>>['app'];
   routeTable: Awaited<ReturnType<typeof buildHttp>>['routeTable'];
   close(): Promise<void>;
@@ -53,9 +55,12 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
   const live = new LiveHub(ctx.bus);
   const { app, routeTable } = await buildHttp(ctx, routeModules(live, new RiskCache(ctx)));
   await app.ready();
+  const webhooks = new WebhookDispatcher(ctx);
+  webhooks.kick(); // deliveries left pending by a previous run
   return {
-    ctx, app, routeTable, live,
+    ctx, app, routeTable, live, webhooks,
     async close() {
+      webhooks.stop();
       await app.close();
       await ctx.positions.drain();
       await store.close();

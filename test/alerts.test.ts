@@ -1,0 +1,2 @@
+import { alertsSuite } from './suites/alerts.ts';
+alertsSuite('sqlite');

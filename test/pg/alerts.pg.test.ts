@@ -1,0 +1,3 @@
+import { alertsSuite } from '../suites/alerts.ts';
+import { pgSkip } from './pg-gate.ts';
+alertsSuite('postgres', pgSkip());
