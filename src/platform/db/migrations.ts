@@ -364,7 +364,8 @@ export function migrator(db: Kysely<any>, dialect: Dialect) {
       return out;
     },
   };
-  return new Migrator({ db, provider });
+  // Capabilities add migrations independently; names stay unique, so order of arrival may differ.
+  return new Migrator({ db, provider, allowUnorderedMigrations: true });
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
