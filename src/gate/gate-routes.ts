@@ -11,7 +11,8 @@ import { forbidden, invalidField, notFound, conflict } from '../platform/errors.
 import { isUniqueViolation } from '../registry/resource.ts';
 import { decideGate, type Decision } from './gate-decision.ts';
 import { gatherFacts, type RiskCache } from './gate-facts.ts';
-import { applyOutcome } from './outcome.ts';
+import { applyOutcomeIn, type OutcomeResult } from './outcome.ts';
+import { publishTripChanged, tripConflict } from '../transit/trips.ts';
 
 const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const DecisionT = Type.Union([Type.Literal('release'), Type.Literal('inspect'), Type.Literal('hold')]);
@@ -95,19 +96,22 @@ export function gateRoutes(risk: RiskCache): RouteModule {
         trip_id: facts.trip?.id ?? null, decision, reasons: JSON.stringify(reasons), decision_us: us, read_at: new Date(readAt).toISOString(), decided_at: ctx.nowIso(),
         override_decision: null, override_reason: null, overridden_by: null, overridden_at: null,
       };
+      let outcome: OutcomeResult = { effects: [], trip: null };
       try {
-        await ctx.change(async (trx, audit) => {
+        outcome = await ctx.change(async (trx, audit) => {
           await trx.insertInto('passages').values(row).execute();
           await audit({ actor: actorOf(p), action: 'gate.decision', subject: row.id, after: { tripId: row.trip_id, decision, reasons: reasons.filter((r) => r.outcome !== 'pass').map((r) => r.code), risk: facts.risk } });
+          return facts.trip ? applyOutcomeIn(trx, audit, ctx, facts.trip.id, decision, reasons, row.id, p) : { effects: [], trip: null };
         });
       } catch (e) {
-        if (isUniqueViolation(e)) { // a concurrent retry won the race: answer with its passage
+        if (isUniqueViolation(e) && String((e as Error).message).includes('passages')) { // a concurrent retry won the race: answer with its passage
           const won = await db.selectFrom('passages').selectAll().where('gate_id', '=', gate).where('controller_passage_id', '=', b.passageId).executeTakeFirstOrThrow();
           return { ...passageDto(won), replay: true };
         }
-        throw e;
+        throw tripConflict(e);
       }
-      const effects = facts.trip ? await applyOutcome(ctx, facts.trip.id, decision, reasons, row.id, p) : [];
+      if (outcome.trip) publishTripChanged(ctx, outcome.trip);
+      const effects = outcome.effects;
       ctx.bus.publish('gate.passage', passageDto(row));
       return { ...passageDto(row), effects };
     });
@@ -134,11 +138,13 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       const cur = await db.selectFrom('passages').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!cur) throw notFound('passage', req.params.id);
       const at = ctx.nowIso();
-      await ctx.change(async (trx, audit) => {
+      const outcome = await ctx.change(async (trx, audit) => {
         await trx.updateTable('passages').set({ override_decision: req.body.decision, override_reason: req.body.reason, overridden_by: actorOf(req.principal), overridden_at: at }).where('id', '=', cur.id).execute();
         await audit({ actor: actorOf(req.principal), action: 'gate.override', subject: cur.id, before: { decision: cur.override_decision ?? cur.decision }, after: { decision: req.body.decision }, reason: req.body.reason });
+        return cur.trip_id ? applyOutcomeIn(trx, audit, ctx, cur.trip_id, req.body.decision, [{ code: 'manual_override', outcome: req.body.decision, message: req.body.reason }], cur.id, req.principal as Principal) : { effects: [], trip: null };
       });
-      const effects = cur.trip_id ? await applyOutcome(ctx, cur.trip_id, req.body.decision, [{ code: 'manual_override', outcome: req.body.decision, message: req.body.reason }], cur.id, req.principal as Principal) : [];
+      if (outcome.trip) publishTripChanged(ctx, outcome.trip);
+      const effects = outcome.effects;
       const row = await db.selectFrom('passages').selectAll().where('id', '=', cur.id).executeTakeFirstOrThrow();
       ctx.bus.publish('gate.passage', passageDto(row));
       return { ...passageDto(row), effects };

@@ -10,7 +10,8 @@ import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { dataPath } from '../platform/config.ts';
 import { conflict, notFound, invalidField, AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import { applyOutcome } from './outcome.ts';
+import { applyOutcomeIn } from './outcome.ts';
+import { publishTripChanged } from '../transit/trips.ts';
 
 const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema };
 const Id = Type.Object({ id: Type.String() });
@@ -98,7 +99,8 @@ export const inspectionRoutes: RouteModule = (app, ctx) => {
     schema: { tags, summary: 'Record the result and the verdict; release hands the trip over, hold holds it', params: Id, body: Type.Object({ result: Type.String({ minLength: 1, maxLength: 4000 }), verdict: Type.Union([Type.Literal('release'), Type.Literal('hold')]) }, { additionalProperties: false }), response: { 200: Type.Any(), ...errs } },
   }, async (req) => {
     const next = await update(ctx, req.params.id, ['pending', 'assigned'], { state: 'done', result: req.body.result, verdict: req.body.verdict }, req.principal, 'result', req.body.result);
-    const effects = await applyOutcome(ctx, next.trip_id, req.body.verdict, [{ code: 'inspection_verdict', outcome: req.body.verdict, message: req.body.result }], next.passage_id, req.principal as Principal);
-    return { ...dto(next), effects };
+    const outcome = await ctx.change((trx, audit) => applyOutcomeIn(trx, audit, ctx, next.trip_id, req.body.verdict, [{ code: 'inspection_verdict', outcome: req.body.verdict, message: req.body.result }], next.passage_id, req.principal as Principal));
+    if (outcome.trip) publishTripChanged(ctx, outcome.trip);
+    return { ...dto(next), effects: outcome.effects };
   });
 };

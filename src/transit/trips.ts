@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../platform/http/app.ts';
 import type { AppContext, Trx } from '../platform/context.ts';
+import type { AuditEntry } from '../platform/audit.ts';
 import type { TripRow } from '../platform/db/schema.ts';
 import { ProblemSchema } from '../platform/http/problem.ts';
 import { PageQuery, pageOf, Page } from '../platform/http/pagination.ts';
@@ -27,7 +28,7 @@ export async function loadTrip(db: AppContext['store']['db'] | Trx, id: string, 
 
 const otherSide = (j: 'CN' | 'HK') => (j === 'CN' ? 'HK' : 'CN');
 
-interface ActionInput { reason?: string; deviceId?: string; arrivedGoods?: Array<{ line: number; packages: number; grossKg: number }> }
+export interface ActionInput { reason?: string; deviceId?: string; arrivedGoods?: Array<{ line: number; packages: number; grossKg: number }> }
 
 /**
  * Side effects of each action beyond the state change: seal sessions, the lock's state, the
@@ -94,26 +95,39 @@ async function effects(trx: Trx, ctx: AppContext, trip: TripRow, action: TripAct
   return set;
 }
 
-/** Applies one lifecycle action: the table decides, effects run, everything lands in one audited transaction. */
-export async function applyTripAction(ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest) {
+/**
+ * One lifecycle action inside a caller's transaction: the table decides, effects run, the
+ * transition and audit entry are written. Callers that chain actions (the gate) use this so the
+ * whole chain commits once; publish TRIP_CHANGED after the commit.
+ */
+export async function tripActionIn(trx: Trx, audit: (e: AuditEntry) => Promise<void>, ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest): Promise<TripRow> {
   const actor = actorOf(p);
+  const trip = await loadTrip(trx, tripId, req);
+  const to = nextState(trip.state as TripState, action, trip.resume_state as TripState | null);
+  const set = await effects(trx, ctx, trip, action, to, input, actor, p);
+  const next: TripRow = { ...trip, ...set, state: to, version: trip.version + 1, updated_at: ctx.nowIso() };
+  const r = await trx.updateTable('trips').set({ ...set, state: to, version: next.version, updated_at: next.updated_at }).where('id', '=', trip.id).where('version', '=', trip.version).executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw conflict('version_conflict', `trip ${trip.id} changed concurrently; retry`);
+  await recordTransition(trx, ctx, trip.id, trip.state, to, action, actor, input.reason ?? null);
+  await audit({ actor, action: `trip.${action}`, subject: trip.id, before: { state: trip.state, deviceId: trip.device_id }, after: { state: to, deviceId: next.device_id }, reason: input.reason ?? null });
+  return next;
+}
+
+export const publishTripChanged = (ctx: AppContext, t: TripRow) => ctx.bus.publish(TRIP_CHANGED, { tripId: t.id, deviceId: t.device_id, state: t.state });
+
+/** Turns a unique-index violation (a lock already on another active trip) into a 409. */
+export function tripConflict(e: unknown): unknown {
+  return !(e instanceof AppError) && isUniqueViolation(e) ? conflict('device_busy', 'this lock is already on another active trip') : e;
+}
+
+/** Applies one lifecycle action in its own audited transaction. */
+export async function applyTripAction(ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest) {
   try {
-    const next = await ctx.change(async (trx, audit) => {
-      const trip = await loadTrip(trx, tripId, req);
-      const to = nextState(trip.state as TripState, action, trip.resume_state as TripState | null);
-      const set = await effects(trx, ctx, trip, action, to, input, actor, p);
-      const next: TripRow = { ...trip, ...set, state: to, version: trip.version + 1, updated_at: ctx.nowIso() };
-      const r = await trx.updateTable('trips').set({ ...set, state: to, version: next.version, updated_at: next.updated_at }).where('id', '=', trip.id).where('version', '=', trip.version).executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw conflict('version_conflict', `trip ${trip.id} changed concurrently; retry`);
-      await recordTransition(trx, ctx, trip.id, trip.state, to, action, actor, input.reason ?? null);
-      await audit({ actor, action: `trip.${action}`, subject: trip.id, before: { state: trip.state, deviceId: trip.device_id }, after: { state: to, deviceId: next.device_id }, reason: input.reason ?? null });
-      return next;
-    });
-    ctx.bus.publish(TRIP_CHANGED, { tripId: next.id, deviceId: next.device_id, state: next.state });
+    const next = await ctx.change((trx, audit) => tripActionIn(trx, audit, ctx, tripId, action, input, p, req));
+    publishTripChanged(ctx, next);
     return next;
   } catch (e) {
-    if (!(e instanceof AppError) && isUniqueViolation(e)) throw conflict('device_busy', 'this lock is already on another active trip');
-    throw e;
+    throw tripConflict(e);
   }
 }
 

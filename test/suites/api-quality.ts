@@ -47,6 +47,13 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.ok(checked >= h.p.routeTable.length * ROLES.length);
     });
 
+    it('a revoked API key stops working at once, even though keys are cached', async () => {
+      const k = await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'peer', label: 'to revoke' } });
+      assert.equal((await h.req('GET', '/api/v1/trips?limit=1', { apiKey: k.body.key })).status, 200);
+      assert.equal((await h.req('DELETE', `/api/v1/api-keys/${k.body.id}`, { token: w.supervisor })).status, 204);
+      assert.equal((await h.req('GET', '/api/v1/trips?limit=1', { apiKey: k.body.key })).status, 401);
+    });
+
     it('a route registered without roles refuses to register', async () => {
       await assert.rejects(async () => {
         const { buildHttp } = await import('../../src/platform/http/app.ts');

@@ -6,6 +6,7 @@ import { ROLES, actorOf, type Principal } from './principal.ts';
 import { newApiKey, hashApiKey } from './tokens.ts';
 import { newId } from '../ids.ts';
 import { unauthorized } from '../errors.ts';
+import { API_KEY_REVOKED } from '../http/auth-hooks.ts';
 
 // Verifying against a real hash when the user is unknown keeps login time flat, so response time
 // does not reveal which usernames exist.
@@ -68,6 +69,7 @@ export const authRoutes: RouteModule = (app, ctx) => {
       if (Number(r.numUpdatedRows) !== 1) throw Object.assign(new Error(`api key ${id} not found or already revoked`), { statusCode: 404, code: 'not_found' });
       await audit({ actor: actorOf(req.principal), action: 'api_key.revoke', subject: id });
     });
+    ctx.bus.publish(API_KEY_REVOKED, { id });
     reply.status(204);
   });
 };

@@ -235,6 +235,8 @@ const m002_supervision: Step = async (db, dialect) => {
   await db.schema.createIndex('alerts_one_open').on('alerts').columns(['trip_id', 'type']).unique().where(sql.ref('state'), '!=', 'resolved').execute();
   await db.schema.createIndex('alerts_state').on('alerts').columns(['state', 'id']).execute();
   await db.schema.createIndex('alerts_trip').on('alerts').columns(['trip_id', 'id']).execute();
+  // risk selection counts an enterprise's confirmed violations on every gate passage
+  await db.schema.createIndex('alerts_enterprise_disposition').on('alerts').columns(['enterprise_id', 'disposition']).execute();
 
   await db.schema.createTable('alert_comments')
     .addColumn('id', ts, (c) => c.primaryKey())

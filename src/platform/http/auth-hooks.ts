@@ -34,8 +34,12 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): RouteEntry[]
   });
   // Authentication and the role check both run before the body is validated, so a caller without
   // the role learns nothing about the route's input shape.
+  // API keys are checked on every lane reading; a short cache keeps the database out of that path.
+  // Revocation clears it at once (the revoke route publishes API_KEY_REVOKED).
+  const keyCache = new Map<string, { p: Principal; until: number }>();
+  ctx.bus.subscribe(API_KEY_REVOKED, () => keyCache.clear());
   app.addHook('onRequest', async (req) => {
-    req.principal = await authenticate(req, ctx);
+    req.principal = await authenticate(req, ctx, keyCache);
     const roles = req.routeOptions.config?.roles;
     if (!roles || roles === 'public') return;
     if (!req.principal) throw unauthorized();
@@ -44,13 +48,21 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): RouteEntry[]
   return table;
 }
 
-async function authenticate(req: FastifyRequest, ctx: AppContext): Promise<Principal | null> {
+export const API_KEY_REVOKED = 'api_key.revoked';
+
+async function authenticate(req: FastifyRequest, ctx: AppContext, cache: Map<string, { p: Principal; until: number }>): Promise<Principal | null> {
   const h = req.headers.authorization;
   const apiKey = (req.headers['x-api-key'] as string | undefined) ?? (h?.startsWith('ApiKey ') ? h.slice(7) : undefined);
   if (apiKey) {
-    const row = await ctx.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(apiKey)).where('revoked_at', 'is', null).executeTakeFirst();
+    const hash = hashApiKey(apiKey);
+    const hit = cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.p;
+    const row = await ctx.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
     if (!row) throw unauthorized('unknown or revoked API key');
-    return { id: row.id, name: row.label, role: row.role as Role, enterpriseId: null, administration: (row.administration as Principal['administration']) ?? null, subjectId: row.subject_id };
+    const p: Principal = { id: row.id, name: row.label, role: row.role as Role, enterpriseId: null, administration: (row.administration as Principal['administration']) ?? null, subjectId: row.subject_id };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { p, until: Date.now() + 30_000 });
+    return p;
   }
   if (h?.startsWith('Bearer ')) return ctx.tokens.verify(h.slice(7));
   // Browsers cannot set headers on a WebSocket handshake; the live feed accepts ?token= instead.
