@@ -22,6 +22,8 @@ export const settingsTable = {
   httpPort: s('ONELOCK_HTTP_PORT', 'int', 8080, 'HTTP port for the API, OpenAPI docs and dashboard'),
   httpHost: s('ONELOCK_HTTP_HOST', 'string', '0.0.0.0', 'HTTP listen address'),
   jt808Port: s('ONELOCK_JT808_PORT', 'int', 7808, 'TCP port for JT/T 808 terminals'),
+  jt808IdleS: s('ONELOCK_JT808_IDLE_S', 'int', 300, 'a JT/T 808 connection silent this long (s) is closed'),
+  jt808CommandTimeoutS: s('ONELOCK_JT808_COMMAND_TIMEOUT_S', 'int', 30, 'a downlink command without the terminal\'s reply within this many seconds is timed_out'),
   dataDir: s('ONELOCK_DATA_DIR', 'string', './data', 'holds the SQLite file, the signing keys and stored files'),
   databaseUrl: s('ONELOCK_DATABASE_URL', 'string', '', 'a postgres:// URL switches storage to PostgreSQL; empty = SQLite in the data dir'),
   databaseSchema: s('ONELOCK_DATABASE_SCHEMA', 'string', 'public', 'PostgreSQL schema (tests use one per run)'),
@@ -35,6 +37,7 @@ export const settingsTable = {
   escalateWarningS: s('ONELOCK_ESCALATE_WARNING_S', 'int', 900, 'an unacknowledged warning escalates after this many seconds'),
   gateWeightTolerancePct: s('ONELOCK_GATE_WEIGHT_TOLERANCE_PCT', 'number', 3, 'weighbridge tolerance against declared gross weight, percent'),
   gateWeightToleranceKg: s('ONELOCK_GATE_WEIGHT_TOLERANCE_KG', 'number', 500, 'weighbridge tolerance floor in kg (the larger of the two applies)'),
+  statsBaselineClearanceMin: s('ONELOCK_STATS_BASELINE_CLEARANCE_MIN', 'int', 45, 'minutes a conventional (manual) border clearance takes; statistics count each auto-released passage as this much time saved'),
   pageLimitMax: s('ONELOCK_PAGE_LIMIT_MAX', 'int', 200, 'largest page a list returns'),
 } as const;
 

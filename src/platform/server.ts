@@ -25,23 +25,30 @@ import { ingestRoutes } from '../devices/http-ingest.ts';
 import { alertRoutes } from '../alerts/alert-routes.ts';
 import { webhookRoutes, WebhookDispatcher } from '../alerts/webhooks.ts';
 import { liveRoutes } from '../live/live-routes.ts';
+import { snapshotRoutes } from '../live/snapshot-routes.ts';
+import { statsRoutes } from '../stats/stats-routes.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { gateRoutes } from '../gate/gate-routes.ts';
 import { riskRoutes } from '../gate/risk-routes.ts';
 import { inspectionRoutes } from '../gate/inspection-routes.ts';
 import { RiskCache } from '../gate/gate-facts.ts';
+import { Jt808Gateway } from '../devices/gateway/server.ts';
+import { DeviceCommands, commandRoutes } from '../devices/gateway/commands.ts';
 
-export const routeModules = (hub: LiveHub, risk: RiskCache): RouteModule[] => [
+export const routeModules = (hub: LiveHub, risk: RiskCache, commands: DeviceCommands): RouteModule[] => [
   liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
   declarationRoutes, tripRoutes, trackRoutes, ingestRoutes, alertRoutes, webhookRoutes,
-  gateRoutes(risk), riskRoutes(risk), inspectionRoutes,
+  gateRoutes(risk), riskRoutes(risk), inspectionRoutes, commandRoutes(commands), snapshotRoutes, statsRoutes,
 ];
 
 export interface Platform {
   ctx: AppContext;
   live: LiveHub;
   webhooks: WebhookDispatcher;
+  /** JT/T 808 gateway: built here, listening only after `jt808.listen()` (onelock serve, tests, benches). */
+  jt808: Jt808Gateway;
+  commands: DeviceCommands;
   app: Awaited<ReturnType<typeof buildHttp>>['app'];
   routeTable: Awaited<ReturnType<typeof buildHttp>>['routeTable'];
   close(): Promise<void>;
@@ -53,14 +60,18 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
   await migrateToLatest(store.db, store.dialect);
   const ctx = createContext(settings, store, { clock: opts.clock, log: opts.log });
   const live = new LiveHub(ctx.bus);
-  const { app, routeTable } = await buildHttp(ctx, routeModules(live, new RiskCache(ctx)));
+  const jt808 = new Jt808Gateway(ctx);
+  const commands = new DeviceCommands(ctx, jt808);
+  const { app, routeTable } = await buildHttp(ctx, routeModules(live, new RiskCache(ctx), commands));
   await app.ready();
   const webhooks = new WebhookDispatcher(ctx);
   webhooks.kick(); // deliveries left pending by a previous run
   return {
-    ctx, app, routeTable, live, webhooks,
+    ctx, app, routeTable, live, webhooks, jt808, commands,
     async close() {
       webhooks.stop();
+      commands.stop();
+      await jt808.close();
       await app.close();
       await ctx.positions.drain();
       await store.close();

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { problemHandler } from './problem.ts';
 import { installAuth, type RouteEntry } from './auth-hooks.ts';
 import { installIdempotency } from './idempotency.ts';
+import { serveWeb } from './web-static.ts';
 
 export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 export type RouteModule = (app: Api, ctx: AppContext) => void | Promise<void>;
@@ -30,5 +31,6 @@ export async function buildHttp(ctx: AppContext, modules: RouteModule[]): Promis
   const routeTable = installAuth(app as unknown as FastifyInstance, ctx);
   installIdempotency(app as unknown as FastifyInstance, ctx);
   for (const m of modules) await m(app, ctx);
+  await serveWeb(app as unknown as FastifyInstance);
   return { app, routeTable };
 }

@@ -1,0 +1,2 @@
+import { dashboardApiSuite } from './suites/dashboard-api.ts';
+dashboardApiSuite('sqlite');
