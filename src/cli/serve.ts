@@ -9,12 +9,14 @@ export async function serve(opts: { demo?: boolean; httpPort?: number }) {
     log.info(r.seeded ? 'demo data seeded' : 'demo data already present');
   }
   await p.app.listen({ port: settings.httpPort, host: settings.httpHost });
+  const jt808Port = await p.jt808.listen(settings.jt808Port, settings.httpHost);
   const base = settings.publicUrl || `http://localhost:${settings.httpPort}`;
   const lines = [
     '',
     `onelock is running (${p.ctx.store.dialect})`,
     `  dashboard & API  ${base}/`,
     `  OpenAPI docs     ${base}/docs`,
+    `  JT/T 808 gateway tcp://${settings.httpHost}:${jt808Port}  (try: npx onelock sim --terminals 10)`,
   ];
   if (settings.demo) {
     lines.push(`  demo logins (password "${DEMO_PASSWORD}"):`);

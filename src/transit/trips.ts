@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { TRIP_UNSEALED, type TripUnsealed } from '../devices/gateway/commands.ts';
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../platform/http/app.ts';
 import type { AppContext, Trx } from '../platform/context.ts';
@@ -125,6 +126,9 @@ export async function applyTripAction(ctx: AppContext, tripId: string, action: T
   try {
     const next = await ctx.change((trx, audit) => tripActionIn(trx, audit, ctx, tripId, action, input, p, req));
     publishTripChanged(ctx, next);
+    // The authorised unseal opens the lock over JT/T 808; the command and its outcome (or
+    // device_offline) are recorded in device_commands, and never undo the committed unseal.
+    if (action === 'unseal') ctx.bus.publish<TripUnsealed>(TRIP_UNSEALED, { tripId: next.id, deviceId: next.device_id, actor: actorOf(p) });
     return next;
   } catch (e) {
     throw tripConflict(e);

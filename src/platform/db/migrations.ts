@@ -355,8 +355,31 @@ const m003_gates: Step = async (db) => {
     .addColumn('images', ts, (c) => c.notNull().defaultTo('[]'))).execute();
 };
 
+const m004_device_commands: Step = async (db) => {
+  // Downlink commands to JT/T 808 terminals and their outcome (matched to the terminal's reply by serial).
+  await db.schema.createTable('device_commands')
+    .addColumn('id', ts, (c) => c.primaryKey())
+    .addColumn('device_id', ts, (c) => c.notNull().references('devices.id'))
+    .addColumn('terminal_id', ts, (c) => c.notNull())
+    .addColumn('type', ts, (c) => c.notNull())
+    .addColumn('msg_id', 'integer', (c) => c.notNull())
+    .addColumn('serial', 'integer')
+    .addColumn('params', ts, (c) => c.notNull())
+    .addColumn('trip_id', ts)
+    .addColumn('state', ts, (c) => c.notNull())
+    .addColumn('result', ts)
+    .addColumn('reply', ts)
+    .addColumn('requested_by', ts, (c) => c.notNull())
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addColumn('sent_at', ts)
+    .addColumn('replied_at', ts)
+    .addColumn('updated_at', ts, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('device_commands_device').on('device_commands').columns(['device_id', 'id']).execute();
+};
+
 /** Ordered list; append only. A released migration is never edited. */
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates]];
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect) {
   const provider: MigrationProvider = {

@@ -265,7 +265,14 @@ export interface InspectionRow {
   result: string | null; verdict: 'release' | 'hold' | null; images: string; version: number; created_at: string; updated_at: string;
 }
 
+export interface DeviceCommandRow {
+  id: string; device_id: string; terminal_id: string; type: string; msg_id: number; serial: number | null; params: string; trip_id: string | null;
+  state: 'pending' | 'sent' | 'acknowledged' | 'failed' | 'timed_out'; result: string | null; reply: string | null; requested_by: string;
+  created_at: string; sent_at: string | null; replied_at: string | null; updated_at: string;
+}
+
 export interface Database {
+  device_commands: DeviceCommandRow;
   gates: GateRow;
   gate_lanes: GateLaneRow;
   passages: PassageRow;
