@@ -36,7 +36,8 @@ export function MapPage({ me }: { me: Me }) {
     const touch = () => { dirty = true; timer ??= window.setTimeout(flush, 500); };
     const load = async () => {
       const snap = await get<{ items: Truck[] }>('/api/v1/live/snapshot');
-      trucks.current = new Map(snap.items.map((x) => [x.tripId, x]));
+      trucks.current.clear();
+      for (const x of snap.items) trucks.current.set(x.tripId, x);
       touch();
     };
     (window as any).__onelock = { map, trucks: trucks.current, get size() { return trucks.current.size; } };

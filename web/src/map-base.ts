@@ -1,4 +1,6 @@
 import * as maplibregl from 'maplibre-gl';
+// MapLibre looks for its worker next to its own module; after bundling it is a hashed asset.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { feature, mesh } from 'topojson-client';
 import countries from 'world-atlas/countries-50m.json';
 import { all } from './api.ts';
@@ -7,6 +9,7 @@ import { all } from './api.ts';
  * A map with no tile or glyph server: land and boundaries come from the world-atlas npm package,
  * routes and places from the API. Nothing here draws text (that would need glyphs); labels are HTML.
  */
+maplibregl.setWorkerUrl(workerUrl);
 const topo = countries as any;
 const land = feature(topo, topo.objects.land) as any;
 const borders = mesh(topo, topo.objects.countries, (a: any, b: any) => a !== b) as any;
