@@ -6,7 +6,11 @@ import path from 'node:path';
 
 // The suite starts its own server on a free port with a fresh data dir and the demo data.
 // Workers load this file again; they inherit the runner's choice through the environment.
-const port: number = Number(process.env.ONELOCK_E2E_PORT) || await new Promise((resolve) => { const s = net.createServer().listen(0, () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+const freePort = (): Promise<number> => new Promise((resolve) => { const s = net.createServer().listen(0, () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+const port: number = Number(process.env.ONELOCK_E2E_PORT) || await freePort();
+// the server also opens the JT/T 808 gateway; keep it off the default port so runs never collide
+const jt808Port: number = Number(process.env.ONELOCK_E2E_JT808_PORT) || await freePort();
+process.env.ONELOCK_E2E_JT808_PORT = String(jt808Port);
 const dataDir = process.env.ONELOCK_E2E_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'onelock-e2e-'));
 process.env.ONELOCK_E2E_PORT = String(port);
 process.env.ONELOCK_E2E_DATA_DIR = dataDir;
@@ -35,7 +39,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { ONELOCK_DATA_DIR: dataDir, ONELOCK_LOG_LEVEL: 'warn', ONELOCK_HTTP_HOST: '127.0.0.1' },
+    env: { ONELOCK_DATA_DIR: dataDir, ONELOCK_JT808_PORT: String(jt808Port), ONELOCK_LOG_LEVEL: 'warn', ONELOCK_HTTP_HOST: '127.0.0.1' },
     stdout: 'pipe',
   },
 });
