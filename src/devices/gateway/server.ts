@@ -45,6 +45,8 @@ export class Jt808Gateway {
     server.maxConnections = 200_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => { server.off('error', reject); resolve(); }); });
+    // After start-up, accept errors (e.g. EMFILE at the process's file limit) are logged, not fatal.
+    server.on('error', (e) => { this.stats.errors.accept = (this.stats.errors.accept ?? 0) + 1; this.ctx.log.error({ err: e }, 'jt808: accept failed'); });
     this.sweeper = setInterval(() => {
       const now = this.ctx.clock.now();
       for (const s of [...this.pendingPackages]) s.sweepPackages(now);
