@@ -38,6 +38,8 @@ export const settingsTable = {
   gateWeightTolerancePct: s('ONELOCK_GATE_WEIGHT_TOLERANCE_PCT', 'number', 3, 'weighbridge tolerance against declared gross weight, percent'),
   gateWeightToleranceKg: s('ONELOCK_GATE_WEIGHT_TOLERANCE_KG', 'number', 500, 'weighbridge tolerance floor in kg (the larger of the two applies)'),
   statsBaselineClearanceMin: s('ONELOCK_STATS_BASELINE_CLEARANCE_MIN', 'int', 45, 'minutes a conventional (manual) border clearance takes; statistics count each auto-released passage as this much time saved'),
+  signingKey: s('ONELOCK_SIGNING_KEY', 'string', '', 'Ed25519 private key for certificates (PKCS#8 PEM or base64); empty = generated once and kept in the data dir'),
+  certificateOffice: s('ONELOCK_CERTIFICATE_OFFICE', 'string', 'CN-QZ', 'issuing office code used in certificate numbers when the officer names none'),
   pageLimitMax: s('ONELOCK_PAGE_LIMIT_MAX', 'int', 200, 'largest page a list returns'),
 } as const;
 

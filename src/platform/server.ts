@@ -34,12 +34,14 @@ import { inspectionRoutes } from '../gate/inspection-routes.ts';
 import { RiskCache } from '../gate/gate-facts.ts';
 import { Jt808Gateway } from '../devices/gateway/server.ts';
 import { DeviceCommands, commandRoutes } from '../devices/gateway/commands.ts';
+import { exportInspectionRoutes } from '../inspection/routes/index.ts';
 
 export const routeModules = (hub: LiveHub, risk: RiskCache, commands: DeviceCommands): RouteModule[] => [
   liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
   enterpriseRoutes, userRoutes, vehicleRoutes, driverRoutes, deviceRoutes, placeRoutes, routeRoutes,
   declarationRoutes, tripRoutes, trackRoutes, ingestRoutes, alertRoutes, webhookRoutes,
   gateRoutes(risk), riskRoutes(risk), inspectionRoutes, commandRoutes(commands), snapshotRoutes, statsRoutes,
+  ...exportInspectionRoutes,
 ];
 
 export interface Platform {

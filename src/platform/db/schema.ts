@@ -4,6 +4,7 @@
  * SQLite and PostgreSQL without dialect-specific type parsing.
  */
 import type { Generated } from 'kysely';
+import type { InspectionTables } from '../../inspection/tables.ts';
 
 export interface EnterpriseRow {
   id: string;
@@ -271,7 +272,7 @@ export interface DeviceCommandRow {
   created_at: string; sent_at: string | null; replied_at: string | null; updated_at: string;
 }
 
-export interface Database {
+export interface Database extends InspectionTables {
   device_commands: DeviceCommandRow;
   gates: GateRow;
   gate_lanes: GateLaneRow;

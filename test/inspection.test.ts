@@ -1,0 +1,2 @@
+import { inspectionSuite } from './suites/inspection.ts';
+inspectionSuite('sqlite');

@@ -1,0 +1,3 @@
+import { inspectionSuite } from '../suites/inspection.ts';
+import { pgSkip } from './pg-gate.ts';
+inspectionSuite('postgres', pgSkip());
