@@ -11,7 +11,7 @@ import { ownEnterprise } from '../platform/http/auth-hooks.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { conflict, forbidden, invalidField, notFound, AppError } from '../platform/errors.ts';
 import { isUniqueViolation } from '../registry/resource.ts';
-import { inPlace } from '../registry/geo.ts';
+import { fenceFromPlace, inFence } from '../supervision/geofence.ts';
 import { TRANSITIONS, nextState, SIDE_STATES, type TripAction, type TripState } from './lifecycle.ts';
 import { tripDto, sealSessionDto, transitionDto } from './dto.ts';
 import { TRIP_CHANGED } from '../platform/db/position-writer.ts';
@@ -68,7 +68,7 @@ async function effects(trx: Trx, ctx: AppContext, trip: TripRow, action: TripAct
       const pos = trip.device_id ? await latestPosition(trx, trip.device_id) : undefined;
       if (!pos) throw conflict('no_position', 'no position is known for this lock, so the unseal location cannot be checked');
       const dest = await place(trip.destination_place_id);
-      if (!inPlace(JSON.parse(dest.geometry), dest.radius_m, pos.lon, pos.lat))
+      if (!inFence(fenceFromPlace({ id: dest.id, geometry: JSON.parse(dest.geometry), radiusM: dest.radius_m }), pos.lon, pos.lat))
         throw conflict('outside_unseal_zone', `the lock's latest position (${pos.lat.toFixed(5)}, ${pos.lon.toFixed(5)} at ${pos.fix_time}) is outside the destination zone ${dest.name}`, { lat: pos.lat, lon: pos.lon, fixTime: pos.fix_time });
       await closeSealSessions(trx, ctx, trip.id, actor, 'unsealed');
       await trx.updateTable('devices').set({ state: 'assigned', updated_at: ctx.nowIso() }).where('id', '=', trip.device_id!).execute();
