@@ -31,7 +31,7 @@ export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } 
     env: {},
     clock,
     log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    settings: { dataDir, databaseUrl: kind === 'postgres' ? PG_URL : '', databaseSchema: schema ?? 'public', tokenSecret: 'test-secret-not-for-production' },
+    settings: { dataDir, databaseUrl: kind === 'postgres' ? PG_URL : '', databaseSchema: schema ?? 'public', tokenSecret: 'test-secret-not-for-production', supervisionTickS: 0 /* timers are ticked by the tests, on the ManualClock */ },
   });
   if (opts.seed !== false) await seedDemo(p.ctx, { quick: true });
   const req: Harness['req'] = async (method, url, o = {}) => {

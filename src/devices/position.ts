@@ -27,6 +27,8 @@ export interface PositionRecord {
 }
 
 export interface StoredPosition extends PositionRecord {
+  /** positions.id: the supervision checkpoint records the last one evaluated. */
+  id: number;
   tripId: string | null;
   enterpriseId: string | null;
 }

@@ -41,6 +41,16 @@ export const settingsTable = {
   signingKey: s('ONELOCK_SIGNING_KEY', 'string', '', 'Ed25519 private key for certificates (PKCS#8 PEM or base64); empty = generated once and kept in the data dir'),
   certificateOffice: s('ONELOCK_CERTIFICATE_OFFICE', 'string', 'CN-QZ', 'issuing office code used in certificate numbers when the officer names none'),
   pageLimitMax: s('ONELOCK_PAGE_LIMIT_MAX', 'int', 200, 'largest page a list returns'),
+  ruleCorridorM: s('ONELOCK_RULE_CORRIDOR_M', 'number', 500, 'rule default: corridor width (m) when the route sets none (rule field corridorWidthM)'),
+  ruleConfirmFixes: s('ONELOCK_RULE_CONFIRM_FIXES', 'int', 3, 'rule default: consecutive fixes that confirm a deviation or a return (deviationConfirmFixes)'),
+  ruleConfirmS: s('ONELOCK_RULE_CONFIRM_S', 'int', 60, 'rule default: or two fixes spanning this many seconds (deviationConfirmMs)'),
+  ruleStopWarnMin: s('ONELOCK_RULE_STOP_WARN_MIN', 'number', 15, 'rule default: minutes stationary outside stop zones before a warning (stopWarnMs)'),
+  ruleStopCritMin: s('ONELOCK_RULE_STOP_CRIT_MIN', 'number', 30, 'rule default: minutes stationary before it turns critical (stopCriticalMs)'),
+  ruleBatteryWarn: s('ONELOCK_RULE_BATTERY_WARN', 'number', 20, 'rule default: battery percent below which low_battery warns (lowBatteryWarnPct)'),
+  ruleBatteryCrit: s('ONELOCK_RULE_BATTERY_CRIT', 'number', 10, 'rule default: battery percent below which low_battery is critical (lowBatteryCriticalPct)'),
+  ruleSignalLostS: s('ONELOCK_RULE_SIGNAL_LOST_S', 'int', 300, 'rule default: seconds without a report before signal_lost (signalLostMs)'),
+  ruleMaxKmh: s('ONELOCK_RULE_MAX_KMH', 'number', 180, 'rule default: a fix implying more than this speed from the last good one is filtered (maxSpeedKmh)'),
+  supervisionTickS: s('ONELOCK_SUPERVISION_TICK_S', 'number', 15, 'seconds between signal-loss, overdue and escalation checks; 0 = no timer (tests tick by hand)'),
 } as const;
 
 export type SettingsTable = typeof settingsTable;

@@ -35,6 +35,8 @@ import { RiskCache } from '../gate/gate-facts.ts';
 import { Jt808Gateway } from '../devices/gateway/server.ts';
 import { DeviceCommands, commandRoutes } from '../devices/gateway/commands.ts';
 import { exportInspectionRoutes } from '../inspection/routes/index.ts';
+import { Supervisor } from '../supervision/pipeline/supervisor.ts';
+import { SupervisionTimers } from '../supervision/pipeline/timers.ts';
 
 export const routeModules = (hub: LiveHub, risk: RiskCache, commands: DeviceCommands): RouteModule[] => [
   liveRoutes(hub), healthRoutes, authRoutes, auditRoutes,
@@ -51,6 +53,9 @@ export interface Platform {
   /** JT/T 808 gateway: built here, listening only after `jt808.listen()` (onelock serve, tests, benches). */
   jt808: Jt808Gateway;
   commands: DeviceCommands;
+  /** Rules on every stored position of a supervised trip; `timers.tick()` runs signal loss, overdue and escalation. */
+  supervisor: Supervisor;
+  timers: SupervisionTimers;
   app: Awaited<ReturnType<typeof buildHttp>>['app'];
   routeTable: Awaited<ReturnType<typeof buildHttp>>['routeTable'];
   close(): Promise<void>;
@@ -68,14 +73,19 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
   await app.ready();
   const webhooks = new WebhookDispatcher(ctx);
   webhooks.kick(); // deliveries left pending by a previous run
+  const supervisor = new Supervisor(ctx);
+  await supervisor.start(); // resumes every supervised trip from its checkpoint before any position arrives
+  const timers = new SupervisionTimers(ctx, supervisor);
   return {
-    ctx, app, routeTable, live, webhooks, jt808, commands,
+    ctx, app, routeTable, live, webhooks, jt808, commands, supervisor, timers,
     async close() {
+      await timers.stop();
       webhooks.stop();
       commands.stop();
       await jt808.close();
       await app.close();
       await ctx.positions.drain();
+      await supervisor.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { registerResource, patchOf, type ResourceSpec } from './resource.ts';
 import { checkGeometry } from './validate.ts';
 import { invalidField } from '../platform/errors.ts';
+import { checkRuleOverrides } from '../supervision/pipeline/rule-settings.ts';
 import type { RouteModule } from '../platform/http/app.ts';
 import type { AppContext } from '../platform/context.ts';
 
@@ -32,6 +33,7 @@ export const routeSpec: ResourceSpec = {
     const g = checkGeometry('geometry', b.geometry, ['LineString']);
     await checkPlaces(ctx, 'placeIds', b.placeIds);
     await checkPlaces(ctx, 'stopZoneIds', b.stopZoneIds ?? []);
+    if (b.ruleOverrides) checkRuleOverrides(b.ruleOverrides);
     return { name: b.name, geometry: JSON.stringify(g), corridor_width_m: b.corridorWidthM ?? 500, stop_zone_ids: JSON.stringify(b.stopZoneIds ?? []), place_ids: JSON.stringify(b.placeIds), time_limit_min: b.timeLimitMin, rule_overrides: JSON.stringify(b.ruleOverrides ?? {}) };
   },
   toDto: (r) => ({ id: r.id, name: r.name, geometry: JSON.parse(r.geometry), corridorWidthM: r.corridor_width_m, stopZoneIds: JSON.parse(r.stop_zone_ids), placeIds: JSON.parse(r.place_ids), timeLimitMin: r.time_limit_min, ruleOverrides: JSON.parse(r.rule_overrides), version: r.version, createdAt: r.created_at, updatedAt: r.updated_at }),

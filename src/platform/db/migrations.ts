@@ -5,6 +5,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './connect.ts';
 import { m005_inspection } from '../../inspection/migration.ts';
+import { m006_supervision_flags } from '../../supervision/pipeline/migration.ts';
 
 type Step = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
 
@@ -380,7 +381,7 @@ const m004_device_commands: Step = async (db) => {
 };
 
 /** Ordered list; append only. A released migration is never edited. */
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection]];
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect) {
   const provider: MigrationProvider = {

@@ -87,7 +87,7 @@ export class PositionWriter {
           const tripId = trip?.id ?? null;
           const fix = new Date(r.fixTime).toISOString();
           const res = s.insert.run(r.deviceId, tripId, fix, new Date(r.receivedAt).toISOString(), r.serial, r.lat, r.lon, r.altitudeM, r.speedKmh, r.heading, r.alarm, r.status, r.batteryPct, JSON.stringify(r.lockEvents), JSON.stringify(r.items), r.late ? 1 : 0, r.source, r.raw);
-          if (res.changes) { n++; stored.push({ ...r, tripId, enterpriseId: trip?.enterpriseId ?? null }); const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r); }
+          if (res.changes) { n++; stored.push({ ...r, id: Number(res.lastInsertRowid), tripId, enterpriseId: trip?.enterpriseId ?? null }); const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r); }
         }
         counts.push({ stored: n, duplicates: p.recs.length - n });
       }
@@ -114,14 +114,15 @@ export class PositionWriter {
           serial: r.serial, lat: r.lat, lon: r.lon, altitude_m: r.altitudeM, speed_kmh: r.speedKmh, heading: r.heading, alarm: r.alarm, status: r.status,
           battery_pct: r.batteryPct, lock_events: JSON.stringify(r.lockEvents), items: JSON.stringify(r.items), late: r.late ? 1 : 0, source: r.source, raw: r.raw,
         }));
-        const ins = await trx.insertInto('positions').values(values).onConflict((oc) => oc.columns(['device_id', 'fix_time', 'serial']).doNothing()).returning(['device_id', 'fix_time', 'serial']).execute();
-        const keys = new Set(ins.map((i) => `${i.device_id}|${i.fix_time}|${i.serial}`));
+        const ins = await trx.insertInto('positions').values(values).onConflict((oc) => oc.columns(['device_id', 'fix_time', 'serial']).doNothing()).returning(['id', 'device_id', 'fix_time', 'serial']).execute();
+        const keys = new Map(ins.map((i) => [`${i.device_id}|${i.fix_time}|${i.serial}`, Number(i.id)]));
         let n = 0;
         for (const r of p.recs) {
-          if (keys.has(`${r.deviceId}|${new Date(r.fixTime).toISOString()}|${r.serial}`)) {
+          const id = keys.get(`${r.deviceId}|${new Date(r.fixTime).toISOString()}|${r.serial}`);
+          if (id !== undefined) {
             n++;
             const t = this.tripOf.get(r.deviceId);
-            stored.push({ ...r, tripId: t?.id ?? null, enterpriseId: t?.enterpriseId ?? null });
+            stored.push({ ...r, id, tripId: t?.id ?? null, enterpriseId: t?.enterpriseId ?? null });
             const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r);
           }
         }

@@ -181,6 +181,8 @@ export interface PositionRow {
   late: number;
   source: string;
   raw: string;
+  /** 1 = kept but not used by the rules (impossible jump); migration 006. */
+  filtered: Generated<number>;
 }
 export interface AuditRow {
   seq: Generated<number>;

@@ -1,0 +1,229 @@
+/**
+ * The live supervision pipeline: every committed position of a device bound to a supervised trip
+ * goes through that trip's rules (src/supervision, pure) in fix-time order; what they say becomes
+ * alerts, milestones and lifecycle actions.
+ *
+ * - Work is serialised on one queue, so a trip's state is never evaluated by two batches at once
+ *   and alerts come out in the order the rules produced them.
+ * - Per batch of stored positions, ONE transaction applies the alert signals, inserts milestones
+ *   (a repeat is ignored by the unique index), flags filtered fixes and upserts each trip's
+ *   checkpoint (rule state + last position id). Alerts are published after the commit.
+ * - A trip is loaded on first use: its context from the registry, its state from the checkpoint,
+ *   then every position stored after the checkpoint is replayed. So a restart (or a failed commit,
+ *   which evicts the trips it touched) resumes exactly where the last commit left off: alerts
+ *   already raised are open in the state and are not raised again; nothing stored is skipped.
+ */
+import type { Selectable } from 'kysely';
+import type { AppContext } from '../../platform/context.ts';
+import type { PositionRow, TripRow } from '../../platform/db/schema.ts';
+import { POSITIONS_STORED, TRIP_CHANGED } from '../../platform/db/position-writer.ts';
+import type { StoredPosition } from '../../devices/position.ts';
+import { ALERT_CHANGED, type AlertSignal } from '../../alerts/alert-model.ts';
+import { applySignals, publishAlerts, type AlertDto } from '../../alerts/alert-store.ts';
+import { newId } from '../../platform/ids.ts';
+import { checkOverdue, checkSignal, evaluate, initTripState, resolveAlert } from '../trip-rules.ts';
+import type { AlertType, Fix, MilestoneOutput, RuleOutput, TripRuleState } from '../types.ts';
+import { isSupervised, SUPERVISED_STATES, TripContextLoader, type LoadedTrip } from './trip-context-loader.ts';
+import { advanceLifecycle } from './milestone-actions.ts';
+
+interface LiveTrip extends LoadedTrip {
+  state: TripRuleState;
+  /** positions.id of the newest position evaluated (the checkpoint's). */
+  lastPositionId: number;
+}
+
+/** A stored position as the pipeline needs it. */
+interface Item { id: number; fix: Fix }
+
+/** What one trip contributes to a commit. */
+interface Work { t: LiveTrip; signals: AlertSignal[]; milestones: { o: MilestoneOutput; fix: Fix | null }[]; filtered: number[]; maxId: number }
+
+const fromStored = (p: StoredPosition): Item => ({
+  id: p.id,
+  fix: { time: p.fixTime, lon: p.lon, lat: p.lat, speedKmh: p.speedKmh, heading: p.heading, batteryPct: p.batteryPct, lockEvents: p.lockEvents.length ? p.lockEvents : undefined, late: p.late },
+});
+const fromRow = (r: Selectable<PositionRow>): Item => {
+  const ev: string[] = JSON.parse(r.lock_events);
+  return { id: Number(r.id), fix: { time: Date.parse(r.fix_time), lon: r.lon, lat: r.lat, speedKmh: r.speed_kmh, heading: r.heading, batteryPct: r.battery_pct, lockEvents: ev.length ? ev : undefined, late: r.late === 1 } };
+};
+
+export class Supervisor {
+  private trips = new Map<string, LiveTrip>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private unsubs: (() => void)[] = [];
+  private loader: TripContextLoader;
+  private closed = false;
+  readonly stats = { batches: 0, positions: 0, alerts: 0, milestones: 0, errors: 0 };
+
+  constructor(private ctx: AppContext) {
+    this.loader = new TripContextLoader(ctx);
+    this.unsubs.push(
+      ctx.bus.subscribe<StoredPosition[]>(POSITIONS_STORED, (batch) => { void this.enqueue(() => this.onPositions(batch)); }),
+      ctx.bus.subscribe<{ tripId: string; state: string }>(TRIP_CHANGED, (m) => {
+        // A trip that leaves supervision (unsealed, closed, cancelled) is dropped from memory.
+        if (!isSupervised(m.state)) void this.enqueue(async () => { this.trips.delete(m.tripId); });
+      }),
+      ctx.bus.subscribe<AlertDto>(ALERT_CHANGED, (a) => {
+        if (a.state === 'resolved') void this.enqueue(() => this.onResolved(a.tripId, a.type as AlertType));
+      }),
+    );
+  }
+
+  /** Number of trips held in memory. */
+  get activeTrips() { return this.trips.size; }
+
+  /** Runs `fn` after everything queued before it; a failure is logged and does not stop the queue. */
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(() => (this.closed ? (undefined as T) : fn()));
+    this.queue = p.catch((e) => { this.stats.errors++; this.ctx.log.error({ err: e }, 'supervision step failed'); });
+    return p;
+  }
+
+  /** Waits until everything queued so far is done (tests, shutdown). */
+  async idle() { await this.ctx.positions.drain(); await this.queue; }
+
+  /** Resume after a (re)start: every supervised trip is loaded, which replays what its checkpoint has not seen. */
+  start(): Promise<void> {
+    return this.enqueue(async () => {
+      for (const row of await this.activeTripRows()) await this.ensure(row.id, row);
+    });
+  }
+
+  async close() {
+    await this.idle();
+    this.closed = true;
+    for (const u of this.unsubs) u();
+  }
+
+  private activeTripRows() {
+    return this.ctx.store.db.selectFrom('trips').selectAll().where('state', 'in', [...SUPERVISED_STATES]).where('active_device_id', 'is not', null).execute();
+  }
+
+  private async ensure(tripId: string, row?: TripRow): Promise<LiveTrip | null> {
+    const have = this.trips.get(tripId);
+    if (have) return have;
+    const db = this.ctx.store.db;
+    const trip = row ?? (await db.selectFrom('trips').selectAll().where('id', '=', tripId).executeTakeFirst());
+    if (!trip || !isSupervised(trip.state)) return null;
+    const loaded = await this.loader.load(trip);
+    const cp = await db.selectFrom('rule_checkpoints').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
+    const t: LiveTrip = { ...loaded, state: cp ? JSON.parse(cp.state) : initTripState(loaded.context, loaded.config), lastPositionId: cp ? Number(cp.position_id) : 0 };
+    this.trips.set(tripId, t);
+    const rows = await db.selectFrom('positions').selectAll().where('trip_id', '=', tripId).where('id', '>', t.lastPositionId).orderBy('id').execute();
+    if (rows.length) await this.commit([this.evaluateItems(t, rows.map(fromRow))]);
+    return t;
+  }
+
+  private async onPositions(batch: StoredPosition[]) {
+    const byTrip = new Map<string, Item[]>();
+    for (const p of batch) {
+      if (!p.tripId) continue;
+      let a = byTrip.get(p.tripId);
+      if (!a) byTrip.set(p.tripId, (a = []));
+      a.push(fromStored(p));
+    }
+    const work: Work[] = [];
+    for (const [tripId, items] of byTrip) {
+      const t = await this.ensure(tripId);
+      if (t) work.push(this.evaluateItems(t, items));
+    }
+    this.stats.batches++;
+    await this.commit(work);
+  }
+
+  /** Evaluates a trip's new positions in fix-time order (ties by storage order). */
+  private evaluateItems(t: LiveTrip, items: Item[]): Work {
+    const w: Work = { t, signals: [], milestones: [], filtered: [], maxId: t.lastPositionId };
+    const fresh = items.filter((i) => i.id > t.lastPositionId).sort((a, b) => a.fix.time - b.fix.time || a.id - b.id);
+    for (const i of fresh) {
+      const r = evaluate(t.state, i.fix, t.context, t.config);
+      for (const o of r.outputs) this.collect(w, o, i.fix, i.id);
+      if (i.id > w.maxId) w.maxId = i.id;
+    }
+    this.stats.positions += fresh.length;
+    return w;
+  }
+
+  private collect(w: Work, o: RuleOutput, fix: Fix | null, positionId: number | null) {
+    const s = w.t.state;
+    if (o.kind === 'filtered') { if (positionId !== null) w.filtered.push(positionId); return; }
+    if (o.kind === 'milestone') { w.milestones.push({ o, fix }); return; }
+    w.signals.push({
+      kind: o.kind === 'clear' ? 'clear' : 'raise', tripId: w.t.tripId, deviceId: w.t.deviceId, type: o.type, severity: o.severity, time: o.time, late: o.late,
+      lat: fix ? fix.lat : s.goodTime >= 0 ? s.goodLat : null, lon: fix ? fix.lon : s.goodTime >= 0 ? s.goodLon : null,
+      detail: positionId !== null ? { ...o.detail, positionId } : o.detail,
+    });
+  }
+
+  /** One transaction for everything the rules said about these trips, then the live feed and lifecycle. */
+  private async commit(work: Work[]) {
+    if (!work.length) return;
+    const ctx = this.ctx;
+    let changed;
+    try {
+      changed = await ctx.change(async (trx, audit) => {
+        const signals = work.flatMap((w) => w.signals);
+        const rows = signals.length ? await applySignals(trx, ctx, signals, audit) : [];
+        const now = ctx.nowIso();
+        for (const w of work) {
+          for (const { o, fix } of w.milestones) {
+            await trx.insertInto('trip_milestones').values({
+              id: newId('mst', ctx.clock.now()), trip_id: w.t.tripId, type: o.type, at: new Date(o.time).toISOString(), lat: fix?.lat ?? null, lon: fix?.lon ?? null,
+              late: o.late ? 1 : 0, place_id: typeof o.detail.place === 'string' ? o.detail.place : null,
+            }).onConflict((oc) => oc.columns(['trip_id', 'type']).doNothing()).execute();
+          }
+          if (w.filtered.length) await trx.updateTable('positions').set({ filtered: 1 }).where('id', 'in', w.filtered).execute();
+          const state = JSON.stringify(w.t.state);
+          await trx.insertInto('rule_checkpoints').values({ trip_id: w.t.tripId, state, position_id: w.maxId, updated_at: now })
+            .onConflict((oc) => oc.column('trip_id').doUpdateSet({ state, position_id: w.maxId, updated_at: now })).execute();
+        }
+        return rows;
+      });
+    } catch (e) {
+      // The in-memory states ran ahead of the database: forget them; the next use reloads the
+      // checkpoint and replays the stored positions.
+      for (const w of work) this.trips.delete(w.t.tripId);
+      throw e;
+    }
+    for (const w of work) w.t.lastPositionId = w.maxId;
+    this.stats.alerts += changed.length;
+    publishAlerts(ctx, changed);
+    for (const w of work) {
+      if (!w.milestones.length) continue;
+      this.stats.milestones += w.milestones.length;
+      await advanceLifecycle(ctx, w.t.tripId, w.milestones.map((m) => m.o));
+    }
+  }
+
+  /**
+   * Timer step: signal loss and overdue for every supervised trip at the platform clock's now.
+   * Trips no longer supervised are dropped from memory.
+   */
+  tick(): Promise<void> {
+    return this.enqueue(async () => {
+      const now = this.ctx.clock.now();
+      const rows = await this.activeTripRows();
+      const active = new Set(rows.map((r) => r.id));
+      for (const id of this.trips.keys()) if (!active.has(id)) this.trips.delete(id);
+      const work: Work[] = [];
+      for (const row of rows) {
+        const t = await this.ensure(row.id, row);
+        if (!t) continue;
+        const outs = [...checkSignal(t.state, now, t.config).outputs, ...checkOverdue(t.state, now, t.context, t.config).outputs];
+        if (!outs.length) continue;
+        const w: Work = { t, signals: [], milestones: [], filtered: [], maxId: t.lastPositionId };
+        for (const o of outs) this.collect(w, o, null, null);
+        work.push(w);
+      }
+      await this.commit(work);
+    });
+  }
+
+  /** An officer resolved an alert: the rules forget it (so a new occurrence raises a new alert), checkpointed. */
+  private async onResolved(tripId: string, type: AlertType) {
+    const t = await this.ensure(tripId);
+    if (!t || t.state.open[type] === undefined) return;
+    resolveAlert(t.state, type);
+    await this.commit([{ t, signals: [], milestones: [], filtered: [], maxId: t.lastPositionId }]);
+  }
+}
