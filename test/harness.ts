@@ -21,18 +21,21 @@ export interface Harness {
   login(username: string, password?: string): Promise<string>;
   req(method: string, url: string, opts?: { token?: string; apiKey?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, any> }>;
   close(): Promise<void>;
+  /** Stops the platform and starts a new one on the same data dir / schema and clock (restart tests). */
+  restart(): Promise<void>;
 }
 
 export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onelock-test-'));
   const clock = new ManualClock(Date.parse('2026-11-28T02:00:00Z'));
   const schema = kind === 'postgres' ? `t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}` : null;
-  const p = await startPlatform({
+  const start = () => startPlatform({
     env: {},
     clock,
     log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     settings: { dataDir, databaseUrl: kind === 'postgres' ? PG_URL : '', databaseSchema: schema ?? 'public', tokenSecret: 'test-secret-not-for-production', supervisionTickS: 0 /* timers are ticked by the tests, on the ManualClock */ },
   });
+  let p = await start();
   if (opts.seed !== false) await seedDemo(p.ctx, { quick: true });
   const req: Harness['req'] = async (method, url, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
@@ -43,8 +46,12 @@ export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } 
     try { body = res.json(); } catch { /* not JSON */ }
     return { status: res.statusCode, body, headers: res.headers };
   };
-  return {
+  const h: Harness = {
     p, clock, schema, req,
+    async restart() {
+      await p.close();
+      p = h.p = await start();
+    },
     async login(username, password = DEMO_PASSWORD) {
       const r = await req('POST', '/api/v1/auth/login', { body: { username, password } });
       if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -62,4 +69,5 @@ export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } 
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return h;
 }

@@ -1,0 +1,218 @@
+/**
+ * Supervision through the real platform: synthetic tracks on the real seeded route are posted to
+ * HTTP ingest with a device key; the pipeline evaluates them, raises and clears alerts, records
+ * milestones and moves the trip. Timers are ticked by hand on the ManualClock.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, type DbKind, type Harness } from '../harness.ts';
+import { world, tripIn, type World } from './fixtures.ts';
+import { loadSeedRoute } from '../../src/supervision/seed-route.ts';
+import { syntheticTrack, type SyntheticTrackOptions } from '../../src/supervision/synthetic-track.ts';
+import { locate } from '../../src/supervision/corridor.ts';
+import type { Fix } from '../../src/supervision/types.ts';
+
+export function supervisionSuite(kind: DbKind, skip: string | false = false) {
+  describe(`supervision pipeline (${kind})`, { skip }, () => {
+    let h: Harness, w: World, key: string;
+    const route = loadSeedRoute();
+    const along = (name: string) => { const f = route.fences[name]; return locate(route.corridor, f.cx / f.kx, f.cy / f.ky).alongM; };
+    let serial = 0;
+
+    before(async () => {
+      h = await harness(kind); w = await world(h);
+      key = (await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'supervision test gateway' } })).body.key;
+    });
+    after(async () => h?.close());
+
+    let loggedInAt = 0;
+    /** The ManualClock moves with the tracks; tokens live an hour, so log in again when needed. */
+    const relogin = async () => {
+      if (h.clock.now() - loggedInAt < 30 * 60_000) return;
+      [w.officer, w.officerHk, w.supervisor, w.ent] = await Promise.all(['officer.cn', 'officer.hk', 'supervisor', 'jinjiang.trade'].map((u) => h.login(u)));
+      loggedInAt = h.clock.now();
+    };
+    const terminal = async (deviceId: string) => (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body.terminalId as string;
+    /** Posts fixes as the lock would (in chunks), then waits for the pipeline. */
+    const post = async (deviceId: string, fixes: Fix[], extra: Record<string, unknown> = {}) => {
+      const terminalId = await terminal(deviceId);
+      for (let i = 0; i < fixes.length; i += 500) {
+        const positions = fixes.slice(i, i + 500).map((f) => ({
+          terminalId, fixTime: new Date(f.time).toISOString(), serial: ++serial % 65536, lat: f.lat, lon: f.lon, speedKmh: f.speedKmh, heading: f.heading,
+          ...(f.batteryPct != null ? { batteryPct: f.batteryPct } : {}), ...(f.lockEvents ? { lockEvents: f.lockEvents } : {}), ...(f.late ? { late: true } : {}), ...extra,
+        }));
+        // ingest refuses fixes from the future: the clock runs with the track
+        const last = fixes[Math.min(i + 500, fixes.length) - 1].time;
+        if (last > h.clock.now()) h.clock.set(last + 1000);
+        const r = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions } });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      }
+      await h.p.supervisor.idle();
+      await relogin();
+    };
+    const track = (o: Partial<SyntheticTrackOptions>) => syntheticTrack({ corridor: route.corridor, startTime: h.clock.now(), speedKmh: 70, intervalMs: 30_000, ...o });
+    const alerts = async (tripId: string, type?: string) =>
+      (await h.req('GET', `/api/v1/alerts?tripId=${tripId}${type ? `&type=${type}` : ''}&limit=200`, { token: w.officer })).body.items as any[];
+    const trip = async (id: string) => (await h.req('GET', `/api/v1/trips/${id}`, { token: w.officer })).body;
+    const milestones = (tripId: string) => h.p.ctx.store.db.selectFrom('trip_milestones').selectAll().where('trip_id', '=', tripId).execute();
+
+    it('leaving the origin departs a sealed trip (sealed → in_transit) and records the milestone', async () => {
+      const t = await tripIn(w, 'sealed');
+      await post(t.deviceId, track({ fromM: 0, toM: 6000 }).fixes);
+      assert.equal((await trip(t.tripId)).state, 'in_transit');
+      const ms = await milestones(t.tripId);
+      assert.deepEqual(ms.map((m) => m.type), ['departed_origin']);
+      const tr = (await trip(t.tripId)).transitions.at(-1);
+      assert.equal(tr.action, 'depart'); assert.match(tr.actor, /system/);
+      assert.deepEqual(await alerts(t.tripId), [], 'a normal departure raises nothing');
+    });
+
+    it('a real deviation raises route_deviation and clears it on return; drift near the corridor edge does not', async () => {
+      const t = await tripIn(w, 'in_transit');
+      await post(t.deviceId, track({ fromM: 20_000, toM: 45_000, deviations: [{ fromM: 26_000, toM: 36_000, offsetM: 1500 }] }).fixes);
+      const dev = await alerts(t.tripId, 'route_deviation');
+      assert.equal(dev.length, 1);
+      assert.equal(dev[0].state, 'open'); assert.equal(dev[0].active, false, 'cleared on return'); assert.ok(dev[0].detail.clearedAt);
+      const drift = await tripIn(w, 'in_transit');
+      await post(drift.deviceId, track({ fromM: 20_000, toM: 45_000, offsetM: 330, noiseM: 40, seed: 7 }).fixes);
+      assert.deepEqual(await alerts(drift.tripId, 'route_deviation'), []);
+    });
+
+    it('a long stop in a rest area is allowed; the same stop on the open road raises unauthorised_stop', async () => {
+      const rest = along('Zhangpu service area');
+      const inRest = await tripIn(w, 'in_transit');
+      await post(inRest.deviceId, track({ fromM: rest - 3000, toM: rest + 3000, stops: [{ atM: rest, durationMs: 25 * 60_000 }] }).fixes);
+      assert.deepEqual(await alerts(inRest.tripId, 'unauthorised_stop'), []);
+      const road = await tripIn(w, 'in_transit');
+      await post(road.deviceId, track({ fromM: rest - 30_000, toM: rest - 24_000, stops: [{ atM: rest - 27_000, durationMs: 25 * 60_000 }] }).fixes);
+      const st = await alerts(road.tripId, 'unauthorised_stop');
+      assert.equal(st.length, 1); assert.equal(st[0].severity, 'warning');
+    });
+
+    it('the seal opened inside the destination is an authorised unseal; opened on the road it is a critical seal_opened', async () => {
+      const end = route.corridor.lengthM;
+      const atDest = await tripIn(w, 'handed_over');
+      const fx = track({ fromM: end - 4000, toM: end, dwellAtEndMs: 5 * 60_000 }).fixes;
+      fx[fx.length - 1].lockEvents = ['unsealed'];
+      await post(atDest.deviceId, fx);
+      assert.deepEqual(await alerts(atDest.tripId, 'seal_opened'), []);
+      const types = (await milestones(atDest.tripId)).map((m) => m.type).sort();
+      // departed_origin too (the first fix is far from the origin), but depart is no longer legal for a handed-over trip: skipped quietly
+      assert.deepEqual(types, ['arrived_destination', 'departed_origin', 'unsealed_authorised']);
+      assert.equal((await trip(atDest.tripId)).state, 'arrived', 'arrival at the destination after the handover moves the trip');
+      const onRoad = await tripIn(w, 'in_transit');
+      const fr = track({ fromM: 100_000, toM: 104_000 }).fixes;
+      fr[5].lockEvents = ['opened_while_sealed'];
+      await post(onRoad.deviceId, fr);
+      const so = await alerts(onRoad.tripId, 'seal_opened');
+      assert.equal(so.length, 1); assert.equal(so[0].severity, 'critical');
+    });
+
+    it('a deviation inside a tunnel dead zone comes back with the 0x0704-style backfill and is raised, flagged late', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const tr = track({ fromM: 50_000, toM: 80_000, gaps: [{ fromM: 58_000, toM: 70_000 }], deviations: [{ fromM: 60_000, toM: 67_000, offsetM: 1500 }] });
+      await post(t.deviceId, tr.fixes);
+      assert.deepEqual(await alerts(t.tripId, 'route_deviation'), [], 'the live fixes never left the corridor');
+      await post(t.deviceId, tr.gapFixes);
+      const dev = await alerts(t.tripId, 'route_deviation');
+      assert.equal(dev.length, 1); assert.equal(dev[0].late, true);
+      const stored = await h.req('GET', `/api/v1/trips/${t.tripId}/track`, { token: w.officer });
+      const times = stored.body.items.map((p: any) => p.fixTime);
+      assert.deepEqual(times, [...times].sort(), 'the stored track stays in time order');
+    });
+
+    it('an impossible jump is kept, flagged filtered and raises nothing', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const fx = track({ fromM: 150_000, toM: 156_000 }).fixes;
+      fx[6] = { ...fx[6], lat: fx[6].lat + 1 }; // ~110 km away for one fix
+      await post(t.deviceId, fx);
+      const rows = await h.p.ctx.store.db.selectFrom('positions').select(['fix_time', 'filtered']).where('trip_id', '=', t.tripId).orderBy('fix_time').execute();
+      assert.equal(rows.length, fx.length);
+      assert.deepEqual(rows.map((r, i) => [i, r.filtered]).filter(([, f]) => f === 1), [[6, 1]]);
+      assert.deepEqual(await alerts(t.tripId), []);
+    });
+
+    it('a restart in the middle of a deviation neither repeats the alert nor misses positions stored before the stop', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const tr = track({ fromM: 200_000, toM: 230_000, deviations: [{ fromM: 205_000, toM: 215_000, offsetM: 1500 }] });
+      const cut = tr.fixes.findIndex((f) => f.time > tr.fixes[0].time + 15 * 60_000); // mid-deviation
+      const cut2 = cut + 10;
+      await post(t.deviceId, tr.fixes.slice(0, cut));
+      assert.equal((await alerts(t.tripId, 'route_deviation')).length, 1);
+      // stored but never evaluated: the platform stops before the rules see these
+      const dev = await h.p.ctx.store.db.selectFrom('devices').selectAll().where('id', '=', t.deviceId).executeTakeFirstOrThrow();
+      await h.p.ctx.store.db.insertInto('positions').values(tr.fixes.slice(cut, cut2).map((f, i) => ({
+        device_id: dev.id, trip_id: t.tripId, fix_time: new Date(f.time).toISOString(), received_at: new Date(f.time).toISOString(), serial: 60_000 + i,
+        lat: f.lat, lon: f.lon, altitude_m: 0, speed_kmh: f.speedKmh, heading: f.heading, alarm: 0, status: 0, battery_pct: null, lock_events: '[]', items: '{}', late: 0, source: 'test', raw: '',
+      }))).execute();
+      await h.restart();
+      key = (await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'after restart' } })).body.key;
+      const cp = await h.p.ctx.store.db.selectFrom('rule_checkpoints').selectAll().where('trip_id', '=', t.tripId).executeTakeFirstOrThrow();
+      const maxId = await h.p.ctx.store.db.selectFrom('positions').select((eb) => eb.fn.max('id').as('m')).where('trip_id', '=', t.tripId).executeTakeFirstOrThrow();
+      assert.equal(Number(cp.position_id), Number(maxId.m), 'the positions stored before the stop were replayed at start');
+      await post(t.deviceId, tr.fixes.slice(cut2));
+      const after = await alerts(t.tripId, 'route_deviation');
+      assert.equal(after.length, 1, 'one alert across the restart');
+      assert.equal(after[0].active, false, 'and it cleared on return');
+      const raises = await h.p.ctx.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'alert.raise').where('subject', '=', after[0].id).execute();
+      assert.equal(raises.length, 1);
+    });
+
+    it('resolving an alert lets the next occurrence raise a new one', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const fx = track({ fromM: 300_000, toM: 306_000 }).fixes;
+      fx[2].lockEvents = ['wire_cut'];
+      await post(t.deviceId, fx.slice(0, 5));
+      const [a] = await alerts(t.tripId, 'tamper');
+      const r = await h.req('POST', `/api/v1/alerts/${a.id}/resolve`, { token: w.officer, body: { disposition: 'false_alarm', comment: 'checked by phone' } });
+      assert.equal(r.status, 200);
+      fx[7].lockEvents = ['wire_cut'];
+      await post(t.deviceId, fx.slice(5));
+      const all = await alerts(t.tripId, 'tamper');
+      assert.equal(all.length, 2); assert.deepEqual(all.map((x) => x.state).sort(), ['open', 'resolved']);
+    });
+
+    it('signal loss is raised by the timer, not by a message, and cleared by the next report', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const fx = track({ fromM: 400_000, toM: 402_000 }).fixes;
+      await post(t.deviceId, fx);
+      h.clock.set(fx.at(-1)!.time + 4 * 60_000);
+      await h.p.timers.tick();
+      assert.deepEqual(await alerts(t.tripId, 'signal_lost'), [], 'four minutes of silence is not a loss');
+      h.clock.advance(2 * 60_000);
+      await h.p.timers.tick();
+      await relogin();
+      const sl = await alerts(t.tripId, 'signal_lost');
+      assert.equal(sl.length, 1); assert.equal(sl[0].active, true);
+      await post(t.deviceId, track({ startTime: h.clock.now(), fromM: 402_000, toM: 403_000 }).fixes);
+      assert.equal((await alerts(t.tripId, 'signal_lost'))[0].active, false);
+    });
+
+    it('overdue: warned when the ETA projects past the limit, critical after it', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const deadline = Date.parse((await trip(t.tripId)).deadlineAt);
+      await post(t.deviceId, track({ fromM: 10_000, toM: 12_000 }).fixes);
+      h.clock.set(deadline - 60 * 60_000); // 600 km left, one hour to go
+      await h.p.timers.tick();
+      await relogin();
+      let od = await alerts(t.tripId, 'overdue');
+      assert.equal(od.length, 1); assert.equal(od[0].severity, 'warning');
+      h.clock.set(deadline + 60_000);
+      await h.p.timers.tick();
+      await relogin();
+      od = await alerts(t.tripId, 'overdue');
+      assert.equal(od.length, 1, 'the same alert, escalated in severity'); assert.equal(od[0].severity, 'critical');
+    });
+
+    it('route rule overrides are checked against the rule settings', async () => {
+      await relogin();
+      const r = (await h.req('GET', `/api/v1/routes/${w.routeId}`, { token: w.officer })).body;
+      const bad = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: r.version, ruleOverrides: { stopWarnMin: 10 } } });
+      assert.equal(bad.status, 400, JSON.stringify(bad.body)); assert.equal(bad.body.code, 'unknown_rule_setting'); assert.match(bad.body.detail, /ruleOverrides\.stopWarnMin/);
+      const neg = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: r.version, ruleOverrides: { stopWarnMs: -5 } } });
+      assert.equal(neg.status, 400); assert.match(neg.body.detail, /ruleOverrides\.stopWarnMs/);
+      const ok = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: r.version, ruleOverrides: { stopWarnMs: 600_000 } } });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body)); assert.deepEqual(ok.body.ruleOverrides, { stopWarnMs: 600_000 });
+    });
+  });
+}

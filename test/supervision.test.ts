@@ -1,0 +1,2 @@
+import { supervisionSuite } from './suites/supervision.ts';
+supervisionSuite('sqlite');
