@@ -266,6 +266,19 @@ test('an officer replaces one certificate and cancels another; verification show
   await page.getByTestId('replaced-by').locator('a').click();
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-status', 'valid');
   await expect(page.getByTestId('signed-content')).toContainText('New Importer Sdn Bhd');
+
+  // goods on an e-locked trip: the certificate names the lock and trip, and verification shows the seal chain
+  const trip = (await (await request.get('/api/v1/trips?state=in_transit&limit=1', { headers: auth(officer) })).json()).items[0];
+  const lock = (await (await request.get(`/api/v1/devices/${trip.deviceId}`, { headers: auth(officer) })).json()).terminalId;
+  const c3 = await request.post('/api/v1/certificates', { headers: auth(officer), data: { batchId: passedBatchId, quantityKg: 500, tripId: trip.id } });
+  expect(c3.ok(), await c3.text()).toBeTruthy();
+  await page.goto(`/#/verify/${(await c3.json()).number}`);
+  const chain = page.getByTestId('seal-chain');
+  await expect(chain).toContainText(trip.id);
+  await expect(chain).toContainText(lock);
+  await expect(chain).toHaveAttribute('data-intact', /^(true|false)$/);
+  await expect(page.getByTestId('signed-content')).toContainText(`${lock} / ${trip.id}`);
+  await page.screenshot({ path: 'test-results/export-verify-seal-chain.png', fullPage: true });
 });
 
 test('a supervisor edits a requirement with a reason and sees its version history; an officer suspends and reinstates an orchard', async ({ page }) => {

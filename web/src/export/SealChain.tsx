@@ -4,7 +4,8 @@ import { when } from './format.ts';
 /** The one-lock seal chain: was the e-lock intact from sealing to the boundary, and the gate passage. */
 export function SealChain({ chain }: { chain: any }) {
   const t = useT();
-  const verdict = chain.intact === null ? 'x.sealNotSealed' : chain.intact ? 'x.sealIntact' : 'x.sealBroken';
+  // intact "to the boundary" only once the gate passage exists; before that it is intact so far
+  const verdict = chain.intact === null ? 'x.sealNotSealed' : !chain.intact ? 'x.sealBroken' : chain.boundaryPassage ? 'x.sealIntact' : 'x.sealIntactSoFar';
   return (
     <div className="seal-chain" data-testid="seal-chain" data-intact={String(chain.intact)}>
       <h4>{t('x.sealChain')}</h4>
