@@ -15,15 +15,15 @@ export function VerifyPage({ number }: { number?: string }) {
   const t = useT();
   const [n, setN] = useState(number ?? '');
   const [res, setRes] = useState<any>(null), [up, setUp] = useState<any>(null), [err, setErr] = useState<unknown>(null), [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setN(number ?? ''); setRes(null); setErr(null);
-    if (number) { setBusy(true); get(`/api/v1/verify/${encodeURIComponent(number)}`).then(setRes, setErr).finally(() => setBusy(false)); }
-  }, [number]);
+  const lookup = (x: string) => { setRes(null); setErr(null); setBusy(true); get(`/api/v1/verify/${encodeURIComponent(x)}`).then(setRes, setErr).finally(() => setBusy(false)); };
+  useEffect(() => { setN(number ?? ''); setRes(null); setErr(null); if (number) lookup(number); }, [number]);
   return (
     <div className="page verify-page">
       <h2>{t('x.verifyTitle')}</h2>
       <div className="two-col">
-        <form className="panel row" onSubmit={(e) => { e.preventDefault(); setUp(null); const v = n.trim().toUpperCase(); if (v) location.hash = `#/verify/${encodeURIComponent(v)}`; }}>
+        <form className="panel row" onSubmit={(e) => { e.preventDefault(); setUp(null); const v = n.trim().toUpperCase(); if (!v) return;
+          // the number goes into the address so it can be shared; the same number again just asks again
+          if (v === number) lookup(v); else location.hash = `#/verify/${encodeURIComponent(v)}`; }}>
           <label>{t('x.certificateNo')}<input name="number" value={n} placeholder="CN-QZ-2026-000001" onChange={(e) => setN(e.target.value)} pattern="[A-Za-z0-9-]+" /></label>
           <button type="submit" data-testid="verify-number">{t('x.verify')}</button>
         </form>
