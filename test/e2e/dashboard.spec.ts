@@ -46,7 +46,7 @@ async function driveTrucks(request: APIRequestContext, sup: string, lockEvents: 
 test('login as an officer leads to the monitoring navigation; trucks appear on the live map', async ({ page, request }) => {
   const sup = await token(request, 'supervisor');
   await login(page, 'officer.cn');
-  await expect(page.locator('header nav a')).toHaveText(['实时地图', '告警队列', '卡口控制台', '统计']);
+  await expect(page.locator('header nav a')).toHaveText(['实时地图', '告警队列', '卡口控制台', '统计', '出口检验']);
   await expect(page.getByTestId('truck-count')).toContainText('在途车辆');
   const { trips } = await driveTrucks(request, sup);
   expect(trips.length).toBeGreaterThan(0);
@@ -129,7 +129,7 @@ test('gate console: a passage shows its decision light and reasons, and an overr
 
 test('an enterprise lodges a declaration through the validated form', async ({ page, request }) => {
   await login(page, 'jinjiang.trade');
-  await expect(page.locator('header nav a')).toHaveText(['我的运单', '申报', '我的告警']);
+  await expect(page.locator('header nav a')).toHaveText(['我的运单', '申报', '我的告警', '出口检验']);
   await page.locator('a[data-nav=declare]').click();
   await page.getByTestId('lodge').click();
   await expect(page.locator('em.error').first()).toBeVisible();

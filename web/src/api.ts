@@ -60,3 +60,22 @@ export function live(sub: { positions: unknown; alerts: boolean }, onEvent: (m: 
   open();
   return () => { closed = true; ws?.close(); };
 }
+
+/** A signed-in download (PDF, XML): fetch with the token, then hand the bytes to the browser as a file. */
+export async function download(url: string, filename: string): Promise<void> {
+  const r = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!r.ok) { const d = await r.json().catch(() => null); throw new ApiError(r.status, d?.code ?? 'error', d?.detail ?? r.statusText, d); }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await r.blob()); a.download = filename;
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** POST a file as the raw body (certificate upload for verification). */
+export async function postFile<T = any>(url: string, file: Blob, type: string): Promise<T> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body: file });
+  const data = r.headers.get('content-type')?.includes('json') ? await r.json() : null;
+  if (!r.ok) throw new ApiError(r.status, data?.code ?? 'error', data?.detail ?? r.statusText, data);
+  return data as T;
+}
+export const patch = <T = any>(url: string, body: unknown) => api<T>('PATCH', url, body);

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { exportEn, exportZh } from './export/strings.ts';
 
 /** Chinese is the default; every visible string goes through t(). */
 const zh: Record<string, string> = {
@@ -46,7 +47,7 @@ const en: Record<string, string> = {
   lifecycle: 'Lifecycle', milestone: 'Milestone', alert: 'Alert', passage: 'Passage',
 };
 export type Lang = 'zh' | 'en';
-export const dicts = { zh, en };
+export const dicts = { zh: { ...exportZh, ...zh }, en: { ...exportEn, ...en } };
 export const LangCtx = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({ lang: 'zh', setLang: () => {} });
 export function useT() {
   const { lang } = useContext(LangCtx);

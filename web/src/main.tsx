@@ -10,12 +10,14 @@ import { TripPage } from './TripPage.tsx';
 import { GatePage } from './GatePage.tsx';
 import { DeclarePage } from './DeclarePage.tsx';
 import { StatsPage } from './StatsPage.tsx';
+import { ExportSection } from './export/ExportSection.tsx';
+import { VerifyPage } from './export/VerifyPage.tsx';
 
 /** Navigation that fits the role: customs see the monitoring pages, an enterprise its own business. */
 const NAV: Record<string, string[]> = {
-  officer: ['map', 'alerts', 'gate', 'stats'],
-  supervisor: ['map', 'alerts', 'gate', 'stats'],
-  enterprise: ['map', 'declare', 'alerts'],
+  officer: ['map', 'alerts', 'gate', 'stats', 'exports'],
+  supervisor: ['map', 'alerts', 'gate', 'stats', 'exports'],
+  enterprise: ['map', 'declare', 'alerts', 'exports'],
 };
 
 function useHash() {
@@ -38,6 +40,7 @@ function Login({ onIn }: { onIn: (me: Me) => void }) {
       <label>{t('password')}<input name="password" type="password" value={p} onChange={(e) => setP(e.target.value)} /></label>
       <button type="submit">{t('login')}</button>
       {err && <p className="error" role="alert">{err}</p>}
+      <a href="#/verify" data-testid="public-verify">{t('verify')}</a>
     </form>
   );
 }
@@ -54,13 +57,15 @@ function App() {
   return (
     <LangCtx.Provider value={{ lang, setLang }}>
       <Shell me={me} nav={nav} page={page} onOut={() => { setToken(null); setMe(null); }}>
-        {!checked ? null : !me ? <Login onIn={(m) => { setMe(m); location.hash = `#/${NAV[m.role]?.[0] ?? ''}`; }} />
+        {page === 'verify' ? <VerifyPage number={route[1] ? decodeURIComponent(route[1]) : undefined} />
+          : !checked ? null : !me ? <Login onIn={(m) => { setMe(m); location.hash = `#/${NAV[m.role]?.[0] ?? ''}`; }} />
           : page === 'map' ? <MapPage me={me} />
           : page === 'alerts' ? <AlertsPage me={me} />
           : page === 'trip' ? <TripPage id={route[1]} me={me} />
           : page === 'gate' ? <GatePage />
           : page === 'declare' ? <DeclarePage />
           : page === 'stats' ? <StatsPage />
+          : page === 'exports' ? <ExportSection me={me} sub={route[1]} id={route[2]} />
           : <MapPage me={me} />}
       </Shell>
     </LangCtx.Provider>
