@@ -263,7 +263,8 @@ export class LiveDemo {
     const atLane = !past && t.motion.alongM >= this.marks.gateM;
     const parked = waiting || (atLane && t.passagePosted);
     const every = parked ? DEMO_PARKED_REPORT_MS : this.reportMs;
-    if (t.lastReportAt < 0 || now - t.lastReportAt >= every - 1) { await this.report(t, r.step, now); t.lastReportAt = now; }
+    // a quarter second of slack: the loop's timer may fire a little early relative to the clock
+    if (t.lastReportAt < 0 || now - t.lastReportAt >= every - 250) { await this.report(t, r.step, now); t.lastReportAt = now; }
 
     if (state === 'unsealed') { await closeTrip(ctx, t.trip.id); this.stats.tripsClosed++; return; }
     if (atLane && !waiting) await this.atLane(t, now);
