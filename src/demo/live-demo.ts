@@ -65,7 +65,8 @@ class DemoTruck {
   buffer: SimFix[] = [];
   /** Lock events met since the last report. */
   events: LockEventName[] = [];
-  passageSeq = 0;
+  /** The passage being posted: a retry after a failed request sends the same ID, so the gate decides once. */
+  passageId: string | null = null;
   passagePosted = false;
   releasedAt = -1;
   arrivedAt = -1;
@@ -77,7 +78,7 @@ class DemoTruck {
     this.noise = rng(fleet.index * 7919 + 1);
   }
   resetForTrip() {
-    this.passageSeq = 0; this.passagePosted = false; this.releasedAt = -1; this.arrivedAt = -1; this.batteryPct = 95;
+    this.passageId = null; this.passagePosted = false; this.releasedAt = -1; this.arrivedAt = -1; this.batteryPct = 95;
   }
 }
 
@@ -216,7 +217,7 @@ export class LiveDemo {
     const t = this.trucks.find((x) => x.trip?.id === tripId);
     if (!t || !t.trip) return;
     // Back at the lane after an officer resumed it (inspection done, hold lifted): the lane reads it again.
-    if (SIDE_STATES.includes(t.trip.state as TripState) && AT_LANE_STATES.includes(state)) { t.passagePosted = false; t.passageSeq++; }
+    if (SIDE_STATES.includes(t.trip.state as TripState) && AT_LANE_STATES.includes(state)) t.passagePosted = false;
     t.trip.state = state;
   }
 
@@ -274,17 +275,19 @@ export class LiveDemo {
   private async atLane(t: DemoTruck, now: number) {
     if (!this.lane || t.passagePosted || !t.trip || !AT_LANE_STATES.includes(t.trip.state)) return;
     t.passagePosted = true;
+    t.passageId ??= `demo-${t.trip.id}-${now}`;
     const gross = demoGoods(t.fleet.index).reduce((a, g) => a + g.grossKg, 0);
     try {
       const d = await this.lane.post({
-        passageId: `demo-${t.trip.id}-${t.passageSeq}`, laneCode: this.lane.lane(t.fleet.index), plates: [t.fleet.plateCn], lockId: t.fleet.terminalId,
+        passageId: t.passageId, laneCode: this.lane.lane(t.fleet.index), plates: [t.fleet.plateCn], lockId: t.fleet.terminalId,
         grossKg: Math.round(gross * (1 + (t.noise() - 0.5) * 0.01)), readAt: now,
       });
       this.stats.passages++;
+      t.passageId = null;
       if (d.decision === 'release') t.releasedAt = now;
       this.ctx.log.info({ plate: t.fleet.plateCn, decision: d.decision, reasons: d.reasons.filter((x) => x.outcome !== 'pass').map((x) => x.code) }, 'live demo: gate passage');
     } catch (e) {
-      t.passagePosted = false; // the same passageId is posted again on the next tick
+      t.passagePosted = false; // posted again, with the same passageId, on the next tick
       throw e;
     }
   }
