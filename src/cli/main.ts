@@ -14,8 +14,9 @@ program.command('serve')
   .description('run the platform: HTTP API, OpenAPI at /docs, and the JT/T 808 gateway')
   .option('--demo', 'seed demo data (idempotent) before serving; same as ONELOCK_DEMO=true')
   .option('--port <n>', 'HTTP port (overrides ONELOCK_HTTP_PORT)', (v) => parseInt(v, 10))
+  .option('--no-sim', 'with --demo: do not run the live demo (emulated e-locks and scripted incidents); same as ONELOCK_DEMO_SIM=false')
   .action(async (o) => {
-    await serve({ demo: o.demo, httpPort: o.port });
+    await serve({ demo: o.demo, httpPort: o.port, sim: o.sim });
   });
 
 const db = program.command('db').description('database maintenance');

@@ -31,6 +31,19 @@ const ENTERPRISES = [
   { name: '永春县芦柑出口合作社 Yongchun Ponkan Export Cooperative', uscc: uscc('93350525MA2Y7XB1Q'), credit_grade: 'general' },
 ] as const;
 
+/**
+ * Vehicle i drives with driver i and, once sealed, lock i: the live demo (live-demo.ts) finds its
+ * trucks again by these, on every start.
+ */
+export const demoPlateCn = (i: number) => `粤Z${String(1000 + i * 37).padStart(4, '0')}港`;
+export const demoPlateHk = (i: number) => `${['LV', 'XY', 'KT', 'RM'][i % 4]}${1200 + i}`;
+export const demoLicenceNo = (i: number) => `35058219${String(80 + (i % 20)).padStart(2, '0')}0101${String(1000 + i).slice(-3)}${i % 10}`;
+export const demoTerminalId = (i: number) => `0138${String(i + 1).padStart(8, '0')}`;
+export const demoGoods = (i: number) => [
+  { line: 1, hsCode: '85176299', description: '通信设备零件 telecom equipment parts', packages: 40 + i, grossKg: 6200 + i * 10, netKg: 5900 + i * 10, value: 880000, currency: 'CNY' },
+  { line: 2, hsCode: '61091000', description: '棉制针织T恤 cotton knitted T-shirts', packages: 120, grossKg: 2400, netKg: 2250, value: 156000, currency: 'CNY' },
+];
+
 /** A reproducible demo gate key derived from the instance's token secret, never stored in the repo. */
 export const demoGateKey = (ctx: AppContext) => 'gate_demo_' + ctx.tokens.derive('demo-gate');
 
@@ -80,15 +93,15 @@ export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicle
       const ent = entIds[i % 2];
       const v = id('veh');
       vehicles.push(v);
-      await trx.insertInto('vehicles').values({ id: v, enterprise_id: ent, plate_cn: `粤Z${String(1000 + i * 37).padStart(4, '0')}港`, plate_hk: `${['LV', 'XY', 'KT', 'RM'][i % 4]}${1200 + i}`, kind: 'tractor', ...stamp }).execute();
+      await trx.insertInto('vehicles').values({ id: v, enterprise_id: ent, plate_cn: demoPlateCn(i), plate_hk: demoPlateHk(i), kind: 'tractor', ...stamp }).execute();
       const d = id('drv');
       drivers.push(d);
-      await trx.insertInto('drivers').values({ id: d, enterprise_id: ent, name: ['张伟', '李强', 'Chan Tai Man', '王磊', 'Lee Ka Ho', '刘洋'][i % 6] + (i >= 6 ? ` ${i}` : ''), licence_no: `35058219${String(80 + (i % 20)).padStart(2, '0')}0101${String(1000 + i).slice(-3)}${i % 10}`, phone: `+86 138 0000 ${String(1000 + i)}`, home_region: i % 3 === 2 ? 'HK' : 'CN', ...stamp }).execute();
+      await trx.insertInto('drivers').values({ id: d, enterprise_id: ent, name: ['张伟', '李强', 'Chan Tai Man', '王磊', 'Lee Ka Ho', '刘洋'][i % 6] + (i >= 6 ? ` ${i}` : ''), licence_no: demoLicenceNo(i), phone: `+86 138 0000 ${String(1000 + i)}`, home_region: i % 3 === 2 ? 'HK' : 'CN', ...stamp }).execute();
     }
     for (let i = 0; i < nVehicles + 6; i++) {
       const dv = id('dev');
       devices.push(dv);
-      await trx.insertInto('devices').values({ id: dv, terminal_id: `0138${String(i + 1).padStart(8, '0')}`, model: 'CEL-808 customs e-lock', lock_profile: 'customs-elock', state: 'in_stock', battery_pct: 100 - (i % 5) * 7, last_seen_at: null, auth_code: `demo${String(i + 1).padStart(4, '0')}`, ingest_key_hash: null, ...stamp }).execute();
+      await trx.insertInto('devices').values({ id: dv, terminal_id: demoTerminalId(i), model: 'CEL-808 customs e-lock', lock_profile: 'customs-elock', state: 'in_stock', battery_pct: 100 - (i % 5) * 7, last_seen_at: null, auth_code: `demo${String(i + 1).padStart(4, '0')}`, ingest_key_hash: null, ...stamp }).execute();
     }
     await audit({ actor: 'system', action: 'demo.seed', subject: 'demo', after: { enterprises: ENTERPRISES.length, vehicles: nVehicles, devices: devices.length } });
   });
@@ -105,20 +118,8 @@ export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicle
     ['accept', 'seal', 'depart', 'arrive_boundary'],
     ['accept', 'seal', 'depart', 'arrive_boundary', 'handover'],
   ];
-  const goods = (i: number) => JSON.stringify([
-    { line: 1, hsCode: '85176299', description: '通信设备零件 telecom equipment parts', packages: 40 + i, grossKg: 6200 + i * 10, netKg: 5900 + i * 10, value: 880000, currency: 'CNY' },
-    { line: 2, hsCode: '61091000', description: '棉制针织T恤 cotton knitted T-shirts', packages: 120, grossKg: 2400, netKg: 2250, value: 156000, currency: 'CNY' },
-  ]);
   for (let i = 0; i < Math.min(paths.length, vehicles.length); i++) {
-    const decId = id('dec');
-    await ctx.change(async (trx, audit) => {
-      await trx.insertInto('declarations').values({
-        id: decId, enterprise_id: entIds[i % 2], direction: 'export', vehicle_id: vehicles[i], driver_id: drivers[i], container_no: null,
-        origin_place_id: origin, destination_place_id: dest, route_id: routeId, time_limit_min: places.route.timeLimitH * 60, goods: goods(i),
-        state: 'submitted', reasons: '[]', trip_id: null, ...stamp,
-      }).execute();
-      await audit({ actor: 'system', action: 'declaration.submit', subject: decId, reason: 'demo seed' });
-    });
+    const decId = await lodgeDemoDeclaration(ctx, { enterpriseId: entIds[i % 2], vehicleId: vehicles[i], driverId: drivers[i], originPlaceId: origin, destinationPlaceId: dest, routeId, timeLimitMin: places.route.timeLimitH * 60, goods: demoGoods(i) }, 'demo seed');
     if (!paths[i].length) continue;
     const tripId = await acceptDeclaration(ctx, decId, officer, 'demo seed');
     for (const a of paths[i].slice(1)) await applyTripAction(ctx, tripId, a as never, { deviceId: devices[i], reason: 'demo seed' }, officer);
@@ -126,3 +127,17 @@ export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicle
   return { seeded: true };
 }
 
+/** A submitted export declaration lodged on an enterprise's behalf (the seed's and the live demo's), audited like the API's. */
+export async function lodgeDemoDeclaration(ctx: AppContext, d: { enterpriseId: string; vehicleId: string; driverId: string; originPlaceId: string; destinationPlaceId: string; routeId: string; timeLimitMin: number; goods: unknown[] }, reason: string): Promise<string> {
+  const now = ctx.nowIso();
+  const decId = newId('dec', ctx.clock.now());
+  await ctx.change(async (trx, audit) => {
+    await trx.insertInto('declarations').values({
+      id: decId, enterprise_id: d.enterpriseId, direction: 'export', vehicle_id: d.vehicleId, driver_id: d.driverId, container_no: null,
+      origin_place_id: d.originPlaceId, destination_place_id: d.destinationPlaceId, route_id: d.routeId, time_limit_min: d.timeLimitMin, goods: JSON.stringify(d.goods),
+      state: 'submitted', reasons: '[]', trip_id: null, version: 1, created_at: now, updated_at: now,
+    }).execute();
+    await audit({ actor: 'system', action: 'declaration.submit', subject: decId, reason });
+  });
+  return decId;
+}

@@ -11,7 +11,11 @@ import {
 } from '../devices/jt808/index.ts';
 import type { LockEventName } from '../devices/lock-events.ts';
 
-export interface SimFix { time: number; lat: number; lon: number; speedKmh: number; heading: number; batteryPct?: number | null }
+export interface SimFix {
+  time: number; lat: number; lon: number; speedKmh: number; heading: number; batteryPct?: number | null;
+  /** Lock events observed with this fix (kept with it when the fix is buffered for a blind-area batch). */
+  events?: LockEventName[];
+}
 
 export class EmulatedTerminal {
   socket: net.Socket | null = null;
@@ -93,7 +97,7 @@ export class EmulatedTerminal {
   injectEvent(e: LockEventName) { this.pendingEvents.push(e); }
 
   locationOf(f: SimFix): LocationInput {
-    const events = this.pendingEvents; this.pendingEvents = [];
+    const events = f.events?.length ? [...this.pendingEvents, ...f.events] : this.pendingEvents; this.pendingEvents = [];
     const how = this.pendingHow; this.pendingHow = undefined;
     return {
       alarm: 0, status: 0x3, latitude: f.lat, longitude: f.lon, altitudeM: 10, speedKmh: f.speedKmh, heading: Math.round(f.heading) % 360, time: deviceTimeOf(f.time),

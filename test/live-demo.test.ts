@@ -1,0 +1,2 @@
+import { liveDemoSuite } from './suites/live-demo.ts';
+liveDemoSuite('sqlite');
