@@ -383,7 +383,7 @@ const m004_device_commands: Step = async (db) => {
 /** Ordered list; append only. A released migration is never edited. */
 export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags]];
 
-export function migrator(db: Kysely<any>, dialect: Dialect) {
+export function migrator(db: Kysely<any>, dialect: Dialect, schema?: string) {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
@@ -392,11 +392,15 @@ export function migrator(db: Kysely<any>, dialect: Dialect) {
     },
   };
   // Capabilities add migrations independently; names stay unique, so order of arrival may differ.
-  return new Migrator({ db, provider, allowUnorderedMigrations: true });
+  // On PostgreSQL the bookkeeping tables are named in our schema: without it Kysely takes a
+  // kysely_migration_lock in ANY schema of the database as its own, so two instances on separate
+  // schemas of one database (parallel test runs, tenants) break each other's migrations.
+  return new Migrator({ db, provider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const { error, results } = await migrator(db, dialect).migrateToLatest();
+  const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const { error, results } = await migrator(db, dialect, schema).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
