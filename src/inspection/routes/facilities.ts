@@ -6,10 +6,10 @@ import { Type } from 'typebox';
 import type { RouteModule } from '../../platform/http/app.ts';
 import { PageQuery, pageOf, Page } from '../../platform/http/pagination.ts';
 import { ownEnterprise } from '../../platform/http/auth-hooks.ts';
-import { actorOf } from '../../platform/auth/principal.ts';
-import { conflict, invalidField } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
+import { actorOf, type Principal } from '../../platform/auth/principal.ts';
+import { conflict } from '../../platform/errors.ts';
 import type { FacilityRow } from '../tables.ts';
+import { facilityDto, registerFacility, type FacilityTable } from '../facility-service.ts';
 import { errs, Id, READERS, STAFF, visible, j } from './common.ts';
 
 const Iso2 = Type.String({ pattern: '^[A-Z]{2}$' });
@@ -19,13 +19,9 @@ const Location = Type.Union([
   Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Position, { minItems: 4 }), { minItems: 1 }) }),
 ]);
 
-const dto = (r: FacilityRow) => ({
-  id: r.id, regNo: r.reg_no, name: r.name, enterpriseId: r.enterprise_id, location: j(r.location), status: r.status,
-  approvedDestinations: j(r.approved_destinations), commodities: j(r.commodities), pesticideRecords: j(r.pesticide_records),
-  validUntil: r.valid_until, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
-});
+const dto = facilityDto;
 
-function facilityRoutes(table: 'orchards' | 'packing_houses', path: string, what: string, idPrefix: string): RouteModule {
+function facilityRoutes(table: FacilityTable, path: string, what: string): RouteModule {
   return (app, ctx) => {
     const db = ctx.store.db;
     const tags = [path];
@@ -60,21 +56,7 @@ function facilityRoutes(table: 'orchards' | 'packing_houses', path: string, what
         response: { 201: Type.Any(), ...errs },
       },
     }, async (req, reply) => {
-      const b = req.body;
-      const ent = await db.selectFrom('enterprises').select('id').where('id', '=', b.enterpriseId).executeTakeFirst();
-      if (!ent) throw invalidField('enterpriseId', 'no such enterprise', 'unknown_enterprise');
-      const row = await ctx.change(async (trx, audit) => {
-        if (await trx.selectFrom(table).select('id').where('reg_no', '=', b.regNo).executeTakeFirst()) throw conflict('duplicate_reg_no', `${what} ${b.regNo} is already registered`);
-        const now = ctx.nowIso();
-        const r: FacilityRow = {
-          id: newId(idPrefix, ctx.clock.now()), reg_no: b.regNo, name: b.name, enterprise_id: b.enterpriseId, location: JSON.stringify(b.location), status: 'active',
-          approved_destinations: JSON.stringify(b.approvedDestinations), commodities: JSON.stringify(b.commodities ?? []), pesticide_records: '[]',
-          valid_until: b.validUntil ? new Date(b.validUntil).toISOString() : null, version: 1, created_at: now, updated_at: now,
-        };
-        await trx.insertInto(table).values(r).execute();
-        await audit({ actor: actorOf(req.principal), action: `${table}.register`, subject: r.id, after: dto(r) });
-        return r;
-      });
+      const row = await registerFacility(ctx, req.principal as Principal, table, req.body);
       reply.status(201);
       return dto(row);
     });
@@ -122,5 +104,5 @@ function facilityRoutes(table: 'orchards' | 'packing_houses', path: string, what
   };
 }
 
-export const orchardRoutes = facilityRoutes('orchards', 'orchards', 'orchard', 'orc');
-export const packingHouseRoutes = facilityRoutes('packing_houses', 'packing-houses', 'packing house', 'pkh');
+export const orchardRoutes = facilityRoutes('orchards', 'orchards', 'orchard');
+export const packingHouseRoutes = facilityRoutes('packing_houses', 'packing-houses', 'packing house');
