@@ -22,6 +22,7 @@ export async function serve(opts: { demo?: boolean; httpPort?: number }) {
     lines.push(`  demo logins (password "${DEMO_PASSWORD}"):`);
     for (const u of DEMO_USERS) lines.push(`    ${u.username.padEnd(16)} ${u.role}`);
     lines.push(`  demo gate API key ${demoGateKey(p.ctx)}`);
+    lines.push(...await (await import('../demo/inspection-seed.ts')).demoCertificateLines(p.ctx, base));
   }
   console.log(lines.join('\n') + '\n');
   const stop = async (sig: string) => {

@@ -12,6 +12,7 @@ import { usccCheckChar } from '../registry/validate.ts';
 import { applyTripAction } from '../transit/trips.ts';
 import { acceptDeclaration } from '../transit/declaration-actions.ts';
 import { placesAndRoute } from './geodata.ts';
+import { seedInspectionDemo } from './inspection-seed.ts';
 
 export const DEMO_PASSWORD = process.env.ONELOCK_DEMO_PASSWORD || 'onelock-demo';
 const uscc = (first17: string) => first17 + usccCheckChar(first17);
@@ -123,6 +124,7 @@ export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicle
     const tripId = await acceptDeclaration(ctx, decId, officer, 'demo seed');
     for (const a of paths[i].slice(1)) await applyTripAction(ctx, tripId, a as never, { deviceId: devices[i], reason: 'demo seed' }, officer);
   }
+  await seedInspectionDemo(ctx);
   return { seeded: true };
 }
 

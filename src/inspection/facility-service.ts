@@ -4,6 +4,7 @@ import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { conflict, invalidField } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import type { FacilityRow } from './tables.ts';
+import { visibleTo } from './scope.ts';
 
 export type FacilityTable = 'orchards' | 'packing_houses';
 export const FACILITY = { orchards: { what: 'orchard', idPrefix: 'orc' }, packing_houses: { what: 'packing house', idPrefix: 'pkh' } } as const;
@@ -38,6 +39,22 @@ export async function registerFacility(ctx: AppContext, p: Principal, table: Fac
     };
     await trx.insertInto(table).values(r).execute();
     await audit({ actor: actorOf(p), action: `${table}.register`, subject: r.id, after: facilityDto(r) });
+    return r;
+  });
+}
+
+export interface PesticideRecordInput { pesticide: string; appliedOn: string; dose?: string; preHarvestIntervalDays?: number; note?: string }
+
+/** Pesticide-use records are appended, never edited (version-guarded against concurrent appends). */
+export async function appendPesticideRecord(ctx: AppContext, p: Principal, table: FacilityTable, id: string, input: PesticideRecordInput) {
+  const { what } = FACILITY[table];
+  return ctx.change(async (trx, audit) => {
+    const cur = visibleTo(p, await trx.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst(), what, id);
+    const r = { ...input, pesticide: input.pesticide.trim().toLowerCase(), recordedBy: actorOf(p), recordedAt: ctx.nowIso() };
+    const upd = await trx.updateTable(table).set({ pesticide_records: JSON.stringify([...(JSON.parse(cur.pesticide_records) as unknown[]), r]), version: cur.version + 1, updated_at: r.recordedAt })
+      .where('id', '=', cur.id).where('version', '=', cur.version).executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) throw conflict('version_conflict', `${what} changed concurrently; retry`);
+    await audit({ actor: actorOf(p), action: `${table}.pesticide_record`, subject: cur.id, after: r });
     return r;
   });
 }

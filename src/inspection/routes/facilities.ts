@@ -9,7 +9,7 @@ import { ownEnterprise } from '../../platform/http/auth-hooks.ts';
 import { actorOf, type Principal } from '../../platform/auth/principal.ts';
 import { conflict } from '../../platform/errors.ts';
 import type { FacilityRow } from '../tables.ts';
-import { facilityDto, registerFacility, type FacilityTable } from '../facility-service.ts';
+import { appendPesticideRecord, facilityDto, registerFacility, type FacilityTable } from '../facility-service.ts';
 import { errs, Id, READERS, STAFF, visible, j } from './common.ts';
 
 const Iso2 = Type.String({ pattern: '^[A-Z]{2}$' });
@@ -89,15 +89,7 @@ function facilityRoutes(table: FacilityTable, path: string, what: string): Route
         response: { 201: Type.Any(), ...errs },
       },
     }, async (req, reply) => {
-      const rec = await ctx.change(async (trx, audit) => {
-        const cur = visible(req, await trx.selectFrom(table).selectAll().where('id', '=', req.params.id).executeTakeFirst(), what, req.params.id);
-        const r = { ...req.body, pesticide: req.body.pesticide.trim().toLowerCase(), recordedBy: actorOf(req.principal), recordedAt: ctx.nowIso() };
-        const upd = await trx.updateTable(table).set({ pesticide_records: JSON.stringify([...j<unknown[]>(cur.pesticide_records), r]), version: cur.version + 1, updated_at: r.recordedAt })
-          .where('id', '=', cur.id).where('version', '=', cur.version).executeTakeFirst();
-        if (Number(upd.numUpdatedRows) !== 1) throw conflict('version_conflict', `${what} changed concurrently; retry`);
-        await audit({ actor: actorOf(req.principal), action: `${table}.pesticide_record`, subject: cur.id, after: r });
-        return r;
-      });
+      const rec = await appendPesticideRecord(ctx, req.principal as Principal, table, req.params.id, req.body);
       reply.status(201);
       return rec;
     });
