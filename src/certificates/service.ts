@@ -43,6 +43,8 @@ export interface IssueInput {
   office?: string;
   place?: string;
   shipmentRef?: string;
+  /** A re-export certificate (ePhyto type 657): the original certificate it rests on and the country of origin. */
+  reexport?: { originalCertificateNumber: string; originCountry: string };
 }
 
 export async function issueForBatch(ctx: AppContext, p: Principal, input: IssueInput): Promise<CertificateRow> {
@@ -69,7 +71,7 @@ export async function issueForBatch(ctx: AppContext, p: Principal, input: IssueI
   const packages = input.packages ?? { count: Math.max(1, Math.round((a.packages.count * g) / (a.quantityKg * 1000))), typeCode: a.packages.typeCode };
   const marks = [input.distinguishingMarks, a.orchardRegNo && `Orchard ${a.orchardRegNo}`, a.packingHouseRegNo && `Packing house ${a.packingHouseRegNo}`].filter(Boolean).join(' / ');
   const draft: CertificateDraft = {
-    type: 'export', issuingOffice: input.office ?? ctx.settings.certificateOffice,
+    type: input.reexport ? 'reexport' : 'export', ...(input.reexport ? { reexport: input.reexport } : {}), issuingOffice: input.office ?? ctx.settings.certificateOffice,
     exportingNppo: 'General Administration of Customs P.R. China', exportCountry: 'CN', importCountry: a.destination, importCountryName: req?.countryName,
     exporter: a.exporter.address?.length ? { name: a.exporter.name, address: a.exporter.address } : { name: a.exporter.name },
     consignee: a.consignee,

@@ -58,3 +58,27 @@ export async function appendPesticideRecord(ctx: AppContext, p: Principal, table
     return r;
   });
 }
+
+export interface FacilityChanges { name?: string; location?: FacilityInput['location']; approvedDestinations?: string[]; commodities?: string[]; validUntil?: string | null }
+
+/** Officers amend a registration (e.g. a destination's list of approved orchards changed); version-guarded, audited. */
+export async function updateFacility(ctx: AppContext, p: Principal, table: FacilityTable, id: string, version: number, changes: FacilityChanges, reason: string): Promise<FacilityRow> {
+  const { what } = FACILITY[table];
+  return ctx.change(async (trx, audit) => {
+    const cur = visibleTo(p, await trx.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst(), what, id);
+    if (cur.version !== version) throw conflict('version_conflict', `${what} is at version ${cur.version}, not ${version}`, { current: cur.version });
+    const set: Partial<FacilityRow> = {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.location !== undefined ? { location: JSON.stringify(changes.location) } : {}),
+      ...(changes.approvedDestinations !== undefined ? { approved_destinations: JSON.stringify(changes.approvedDestinations) } : {}),
+      ...(changes.commodities !== undefined ? { commodities: JSON.stringify(changes.commodities) } : {}),
+      ...(changes.validUntil !== undefined ? { valid_until: changes.validUntil === null ? null : new Date(changes.validUntil).toISOString() } : {}),
+    };
+    if (!Object.keys(set).length) throw invalidField('changes', 'nothing to change');
+    const next: FacilityRow = { ...cur, ...set, version: cur.version + 1, updated_at: ctx.nowIso() };
+    const upd = await trx.updateTable(table).set({ ...set, version: next.version, updated_at: next.updated_at }).where('id', '=', id).where('version', '=', cur.version).executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) throw conflict('version_conflict', `${what} changed concurrently; retry`);
+    await audit({ actor: actorOf(p), action: `${table}.update`, subject: id, before: facilityDto(cur), after: facilityDto(next), reason });
+    return next;
+  });
+}

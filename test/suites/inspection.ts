@@ -351,6 +351,46 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(Number(await count()), before);
     });
 
+    it('supervisors add a country requirement (MRL keys normalised) that applications and lab results use; officers amend a facility\'s approvals; a re-export certificate is type 657', async () => {
+      const body = { reason: 'BN market opened', requirement: { country: 'BN', countryName: 'Brunei', commodity: 'citrus', quarantinePests: ['Bactrocera dorsalis'], additionalDeclaration: null, treatment: null, registeredOrchardRequired: false, registeredPackingHouseRequired: false, importPermitRequired: false, mrls: { ' Chlorpyrifos ': { mgPerKg: 0.01, commodity: 'citrus', sources: ['BN notice'], verified: false } } } };
+      assert.equal((await h.req('POST', '/api/v1/requirements', { token: officer, body })).status, 403);
+      assert.equal((await h.req('POST', '/api/v1/requirements', { token: supervisor, body: { ...body, requirement: { ...body.requirement, commodity: 'durian' } } })).body.code, 'unknown_commodity');
+      const created = await h.req('POST', '/api/v1/requirements', { token: supervisor, body });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.id, 'req_bn_citrus'); assert.deepEqual(Object.keys(created.body.mrls), ['chlorpyrifos']);
+      assert.equal((await h.req('POST', '/api/v1/requirements', { token: supervisor, body })).body.code, 'duplicate_requirement');
+      assert.equal((await h.req('GET', '/api/v1/requirements/req_bn_citrus/versions', { token: exporter })).body.items[0].changedBy.startsWith('supervisor:'), true);
+      const a = await lodge({ destination: 'BN', importPermitNo: undefined, pointOfEntry: { name: 'Muara' } });
+      assert.equal(a.status, 201, JSON.stringify(a.body));
+      assert.equal(a.body.requirementId, 'req_bn_citrus');
+      const b = await h.req('POST', '/api/v1/inspection-batches', { token: officer, body: { applicationId: a.body.id } });
+      await h.req('POST', `/api/v1/inspection-batches/${b.body.id}/inspection`, { token: officer, body: { conform: true } });
+      const lab = await h.req('POST', `/api/v1/inspection-batches/${b.body.id}/lab-results`, { token: officer, body: { lab: 'Quanzhou lab', residues: [{ pesticide: 'chlorpyrifos', mgPerKg: 0.05 }] } });
+      assert.equal(lab.body.batch.state, 'failed'); assert.match(lab.body.assessment.reasons[0], /chlorpyrifos 0.05 > 0.01 mg\/kg \(country\)/);
+
+      const o = await orchard(['MY']);
+      const ph = await h.req('POST', '/api/v1/packing-houses', { token: officer, body: { regNo: `QZ-PH-${kind}-${++seq}`, name: 'PH', enterpriseId: entId, location: { type: 'Point', coordinates: [118.3, 25.3] }, approvedDestinations: ['TH'] } });
+      const th = { destination: 'TH', orchardRegNo: o.regNo, packingHouseRegNo: ph.body.regNo, importPermitNo: 'TH-DOA-1', pointOfEntry: { name: 'Laem Chabang' } };
+      const refused = await lodge(th);
+      assert.deepEqual(refused.body.errors.reasons.map((x: any) => x.code), ['orchard_not_approved_for_destination']);
+      const patch = (token: string, version: number) => h.req('PATCH', `/api/v1/orchards/${o.id}`, { token, body: { version, reason: 'TH list exchanged', changes: { approvedDestinations: ['MY', 'TH'] } } });
+      assert.equal((await patch(exporter, o.version)).status, 403);
+      const p = await patch(officer, o.version);
+      assert.equal(p.status, 200, JSON.stringify(p.body)); assert.deepEqual(p.body.approvedDestinations, ['MY', 'TH']);
+      assert.equal((await patch(officer, o.version)).body.code, 'version_conflict');
+      assert.ok((await auditOf(o.id)).includes('orchards.update'));
+      assert.equal((await lodge(th)).status, 201);
+
+      const { batchId } = await batchWith(3000, [{ pesticide: 'imidacloprid', mgPerKg: 0.2 }]);
+      const rx = await h.req('POST', '/api/v1/certificates', { token: officer, body: { batchId, quantityKg: 1000, reexport: { originalCertificateNumber: 'TH-DOA-2026-0042', originCountry: 'TH' } } });
+      assert.equal(rx.status, 201, JSON.stringify(rx.body));
+      assert.equal(rx.body.content.type, 'reexport'); assert.equal(rx.body.content.reexport.originCountry, 'TH');
+      const xml = await h.req('GET', `/api/v1/certificates/${rx.body.id}/xml`, { token: officer });
+      assert.match(xml.body, /<ns1:TypeCode>657<\/ns1:TypeCode>/);
+      const up = await h.p.app.inject({ method: 'POST', url: '/api/v1/verify/upload', headers: { 'content-type': 'application/xml' }, payload: xml.body });
+      assert.equal(up.json().valid, true);
+    });
+
     it('concurrent bookings never over-fill a slot; perishables keep the green-channel share', async () => {
       const s = await h.req('POST', '/api/v1/inspection-sites', { token: supervisor, body: { name: `Yongchun site ${kind}`, office: 'CN-QZ', capacityPerSlot: 5, perishableReserve: 0.2 } });
       assert.equal(s.status, 201, JSON.stringify(s.body));

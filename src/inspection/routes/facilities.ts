@@ -9,7 +9,7 @@ import { ownEnterprise } from '../../platform/http/auth-hooks.ts';
 import { actorOf, type Principal } from '../../platform/auth/principal.ts';
 import { conflict } from '../../platform/errors.ts';
 import type { FacilityRow } from '../tables.ts';
-import { appendPesticideRecord, facilityDto, registerFacility, type FacilityTable } from '../facility-service.ts';
+import { appendPesticideRecord, facilityDto, registerFacility, updateFacility, type FacilityChanges, type FacilityTable } from '../facility-service.ts';
 import { errs, Id, READERS, STAFF, visible, j } from './common.ts';
 
 const Iso2 = Type.String({ pattern: '^[A-Z]{2}$' });
@@ -60,6 +60,21 @@ function facilityRoutes(table: FacilityTable, path: string, what: string): Route
       reply.status(201);
       return dto(row);
     });
+
+    app.patch(`${base}/:id`, {
+      config: { roles: STAFF },
+      schema: {
+        tags, summary: `Amend a ${what}'s registration: name, location, approved destinations, commodities, validity (optimistic version)`, params: Id,
+        body: Type.Object({
+          version: Type.Integer({ minimum: 1 }), reason: Type.String({ minLength: 1, maxLength: 2000 }),
+          changes: Type.Object({
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), location: Type.Optional(Location), approvedDestinations: Type.Optional(Type.Array(Iso2)),
+            commodities: Type.Optional(Type.Array(Type.String())), validUntil: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'date-time' })])),
+          }, { additionalProperties: false }),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Any(), ...errs },
+      },
+    }, async (req) => dto(await updateFacility(ctx, req.principal as Principal, table, req.params.id, req.body.version, req.body.changes as FacilityChanges, req.body.reason)));
 
     const setStatus = (action: string, to: FacilityRow['status'], from: FacilityRow['status'][]) =>
       app.post(`${base}/:id/${action}`, {
