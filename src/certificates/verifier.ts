@@ -66,6 +66,7 @@ export class Verifier {
   private epoch = 0;
   private readonly unsubscribe: Array<() => void>;
   private readonly byNumber: CompiledQuery<Row>;
+  private readonly sqliteByNumber?: import('better-sqlite3').Statement<[string], Row>;
   stats = { signatureChecks: 0, sealChainReads: 0 };
 
   constructor(private ctx: AppContext) {
@@ -78,6 +79,8 @@ export class Verifier {
     this.byNumber = ctx.store.db.selectFrom('certificates')
       .select(['number', 'content', 'signature', 'status', 'replaced_by', 'replaces', 'replace_reason', 'cancelled', 'trip_id', 'lock_id'])
       .where('number', '=', '').compile() as CompiledQuery<Row>;
+    // On SQLite the driver would prepare the statement on every call; keep one prepared statement.
+    this.sqliteByNumber = ctx.store.sqlite?.prepare<[string], Row>(this.byNumber.sql);
   }
 
   close() {
@@ -86,7 +89,11 @@ export class Verifier {
 
   private async row(number: string): Promise<Row> {
     const n = String(number).trim().toUpperCase();
-    const r = (await this.ctx.store.db.executeQuery<Row>({ ...this.byNumber, parameters: [n] })).rows[0];
+    const db = this.ctx.store.db;
+    const st = this.sqliteByNumber;
+    // The SQLite statement runs while holding the store's one connection, so it never reads inside
+    // another request's open transaction.
+    const r = st ? await db.connection().execute(async () => st.get(n)) : (await db.executeQuery<Row>({ ...this.byNumber, parameters: [n] })).rows[0];
     if (!r) throw notFound('certificate', n);
     return r;
   }
