@@ -3,7 +3,8 @@
  * the API, served by `onelock serve` in its own process and loaded by wrk from another (a Node client
  * in a child process when wrk is not installed), so the load generator never shares the server's
  * event loop. Two certificates: one without a trip, one naming a sealed e-lock trip (seal chain read).
- *   node --import tsx bench/verify-http.bench.ts [--runs 5] [--seconds 5] [--conc 32] [--log warn]
+ *   node --import tsx bench/verify-http.bench.ts [--runs 5] [--seconds 5] [--conc 32] [--log warn] [--pg postgres://…]
+ * With --pg the server stores in PostgreSQL (a schema of its own, dropped afterwards) instead of SQLite.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,10 +18,12 @@ import { median, machine } from './lib/stats.ts';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const RUNS = Number(arg('runs', '5')), SECONDS = Number(arg('seconds', '5')), CONC = Number(arg('conc', '32')), LOG = arg('log', 'warn');
+const PG = arg('pg', '');
+const schema = PG ? `bench_verify_${process.pid}` : 'public';
 const secret = 'bench-secret';
 
 async function prepare(dataDir: string) {
-  const p = await startPlatform({ env: {}, log: pino({ level: 'silent' }), settings: { dataDir, tokenSecret: secret, supervisionTickS: 0 } });
+  const p = await startPlatform({ env: {}, log: pino({ level: 'silent' }), settings: { dataDir, tokenSecret: secret, supervisionTickS: 0, databaseUrl: PG, databaseSchema: schema } });
   await seedDemo(p.ctx, { quick: true });
   const call = async (method: string, url: string, token?: string, body?: unknown) => {
     const r = await p.app.inject({ method: method as any, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body ? { payload: body as any } : {}) });
@@ -47,7 +50,7 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/onelock.js', 'serve', '--port', String(port)], {
-    env: { ...process.env, ONELOCK_DATA_DIR: dataDir, ONELOCK_TOKEN_SECRET: secret, ONELOCK_LOG_LEVEL: LOG, ONELOCK_DEMO: 'false', ONELOCK_JT808_PORT: '0', ONELOCK_HTTP_HOST: '127.0.0.1' },
+    env: { ...process.env, ONELOCK_DATA_DIR: dataDir, ONELOCK_TOKEN_SECRET: secret, ONELOCK_LOG_LEVEL: LOG, ONELOCK_DEMO: 'false', ONELOCK_JT808_PORT: '0', ONELOCK_HTTP_HOST: '127.0.0.1', ONELOCK_DATABASE_URL: PG, ONELOCK_DATABASE_SCHEMA: schema },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -86,7 +89,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onelock-verify-bench-'));
   const certs = await prepare(dataDir);
   const { child, base } = await startServer(dataDir);
-  const out: Record<string, unknown> = { bench: 'verify-http', client: hasWrk ? 'wrk -t1' : 'node child process', concurrency: CONC, seconds: SECONDS, serverLogLevel: LOG, machine: machine(), loadBefore: os.loadavg().map((x) => x.toFixed(2)).join(' ') };
+  const out: Record<string, unknown> = { bench: 'verify-http', database: PG ? 'postgres' : 'sqlite', client: hasWrk ? 'wrk -t1' : 'node child process', concurrency: CONC, seconds: SECONDS, serverLogLevel: LOG, machine: machine(), loadBefore: os.loadavg().map((x) => x.toFixed(2)).join(' ') };
   try {
     for (const [label, number] of Object.entries(certs)) {
       const url = `${base}/api/v1/verify/${number}`;
@@ -102,6 +105,11 @@ async function main() {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (PG) {
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: PG });
+      await c.connect(); await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`); await c.end();
+    }
   }
   out.loadAfter = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(JSON.stringify(out, null, 1));
