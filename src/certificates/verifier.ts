@@ -67,7 +67,6 @@ export class Verifier {
   private readonly unsubscribe: Array<() => void>;
   private readonly byNumber: CompiledQuery<Row>;
   private readonly sqliteByNumber?: import('better-sqlite3').Statement<[string], Row>;
-  stats = { signatureChecks: 0, sealChainReads: 0 };
 
   constructor(private ctx: AppContext) {
     const drop = (m: { tripId?: string | null }) => {
@@ -102,7 +101,6 @@ export class Verifier {
     const ring = signingKeyOf(this.ctx.settings).ring;
     const hit = this.signed.get(r.number);
     if (hit && hit.ring === ring && hit.contentText === r.content && hit.signatureText === r.signature) return hit;
-    this.stats.signatureChecks++;
     const content = JSON.parse(r.content) as CertificateContent;
     const signature = JSON.parse(r.signature) as Signature;
     const s: Signed = {
@@ -119,7 +117,6 @@ export class Verifier {
     const hit = this.chains.get(tripId);
     if (hit && now - hit.at < SEAL_CHAIN_MAX_AGE_MS && now >= hit.at) return { ...hit.chain, lockId };
     const epoch = this.epoch;
-    this.stats.sealChainReads++;
     const chain = await sealChainOf(this.ctx.store.db, tripId, lockId);
     if (epoch === this.epoch) {
       if (this.chains.size >= MAX_ENTRIES) this.chains.clear();
