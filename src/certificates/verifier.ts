@@ -62,16 +62,18 @@ interface Row {
 export class Verifier {
   private signed = new Map<string, Signed>();
   private chains = new Map<string, { chain: SealChain; at: number }>();
-  /** Bumped on every relevant event, so a chain computed across one is not cached. */
-  private epoch = 0;
+  /** Trips whose chain is being read: an event during the read bumps `gen`, and that read is not cached. */
+  private reading = new Map<string, { gen: number; refs: number }>();
   private readonly unsubscribe: Array<() => void>;
   private readonly byNumber: CompiledQuery<Row>;
   private readonly sqliteByNumber?: import('better-sqlite3').Statement<[string], Row>;
 
   constructor(private ctx: AppContext) {
     const drop = (m: { tripId?: string | null }) => {
-      this.epoch++;
-      if (m?.tripId) this.chains.delete(m.tripId);
+      if (!m?.tripId) return;
+      this.chains.delete(m.tripId);
+      const r = this.reading.get(m.tripId);
+      if (r) r.gen++;
     };
     this.unsubscribe = [TRIP_CHANGED, ALERT_CHANGED, GATE_PASSAGE].map((s) => ctx.bus.subscribe(s, drop));
     // Built and compiled once; each request only swaps the parameter.
@@ -116,13 +118,20 @@ export class Verifier {
     const now = this.ctx.clock.now();
     const hit = this.chains.get(tripId);
     if (hit && now - hit.at < SEAL_CHAIN_MAX_AGE_MS && now >= hit.at) return { ...hit.chain, lockId };
-    const epoch = this.epoch;
-    const chain = await sealChainOf(this.ctx.store.db, tripId, lockId);
-    if (epoch === this.epoch) {
-      if (this.chains.size >= MAX_ENTRIES) this.chains.clear();
-      this.chains.set(tripId, { chain, at: now });
+    let r = this.reading.get(tripId);
+    if (!r) this.reading.set(tripId, (r = { gen: 0, refs: 0 }));
+    r.refs++;
+    const gen = r.gen;
+    try {
+      const chain = await sealChainOf(this.ctx.store.db, tripId, lockId);
+      if (gen === r.gen) {
+        if (this.chains.size >= MAX_ENTRIES) this.chains.clear();
+        this.chains.set(tripId, { chain, at: now });
+      }
+      return chain;
+    } finally {
+      if (--r.refs === 0) this.reading.delete(tripId);
     }
-    return chain;
   }
 
   private async parts(number: string) {
