@@ -62,7 +62,20 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; base
   throw new Error('server did not come up');
 }
 
-interface Run { rps: number; p50ms: number; p99ms: number }
+interface Run { rps: number; p50ms: number; p99ms: number; cpuUsPerReq?: number }
+
+/**
+ * The server's own CPU time (user + system, from /proc) per answered request: on a shared machine this
+ * moves far less with other people's load than requests/s does, and 1e6 / it is the rate one free core
+ * would sustain for the server's part of the work.
+ */
+const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+function cpuMs(pid: number): number | null {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICK;
+  } catch { return null; }
+}
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
 /** Parses wrk's summary; refuses a run with socket errors or non-2xx answers. */
@@ -98,8 +111,18 @@ async function main() {
       const load = hasWrk ? wrk : nodeClient;
       load(url, 2); // warm-up
       const runs: Run[] = [];
-      for (let i = 0; i < RUNS; i++) runs.push(load(url, SECONDS));
-      out[label] = { certificate: number, runsRps: runs.map((r) => Math.round(r.rps)), medianRps: Math.round(median(runs.map((r) => r.rps))), medianP50ms: median(runs.map((r) => r.p50ms)), medianP99ms: median(runs.map((r) => r.p99ms)) };
+      for (let i = 0; i < RUNS; i++) {
+        const c0 = cpuMs(child.pid!);
+        const r = load(url, SECONDS);
+        const c1 = cpuMs(child.pid!);
+        if (c0 !== null && c1 !== null) r.cpuUsPerReq = ((c1 - c0) * 1000) / (r.rps * SECONDS);
+        runs.push(r);
+      }
+      const cpu = runs.every((r) => r.cpuUsPerReq !== undefined) ? median(runs.map((r) => r.cpuUsPerReq!)) : null;
+      out[label] = {
+        certificate: number, runsRps: runs.map((r) => Math.round(r.rps)), medianRps: Math.round(median(runs.map((r) => r.rps))), medianP50ms: median(runs.map((r) => r.p50ms)), medianP99ms: median(runs.map((r) => r.p99ms)),
+        ...(cpu !== null ? { serverCpuUsPerReq: Math.round(cpu), oneCoreRps: Math.round(1e6 / cpu) } : {}),
+      };
     }
   } finally {
     child.kill('SIGTERM');
