@@ -64,11 +64,12 @@ export const certificateRoutes: RouteModule = (app, ctx) => {
   app.post(base, {
     config: { roles: STAFF },
     schema: {
-      tags, summary: 'Issue a certificate for one shipment of a passed batch (writes the quantity off the batch; 409 batch_failed with the reasons)',
+      tags, summary: 'Issue a certificate for one shipment of a passed batch (writes the quantity off the batch; 409 batch_failed with the reasons); with `reexport` it is a re-export certificate (ePhyto 657)',
       body: Type.Object({
         batchId: Type.String(), quantityKg: Type.Number({ exclusiveMinimum: 0 }), packages: Type.Optional(Packages), tripId: Type.Optional(Type.String()),
         distinguishingMarks: Type.Optional(Type.String({ maxLength: 500 })), treatment: Type.Optional(Treatment),
         office: Type.Optional(Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$' })), place: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), shipmentRef: Type.Optional(Type.String({ maxLength: 200 })),
+        reexport: Type.Optional(Type.Object({ originalCertificateNumber: Type.String({ minLength: 1, maxLength: 64 }), originCountry: Type.String({ pattern: '^[A-Z]{2}$' }) }, { additionalProperties: false })),
       }, { additionalProperties: false }),
       response: { 201: Type.Any(), ...errs },
     },

@@ -9,7 +9,7 @@ import { AppError, conflict, invalidField, notFound } from '../platform/errors.t
 import { newId } from '../platform/ids.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { commodityOf, additionalDeclarationFor } from '../inspection/requirements.ts';
-import { registerFromDb, writeOffBatch, MAX_GRAMS } from '../inspection/store.ts';
+import { registerFromDb, reverseWriteOff, writeOffBatch, MAX_GRAMS } from '../inspection/store.ts';
 import { toGrams } from '../inspection/batch-ledger.ts';
 import { nextCertificateNumber } from './numbering.ts';
 import { issueCertificate, issueReplacement } from './issue.ts';
@@ -43,6 +43,8 @@ export interface IssueInput {
   office?: string;
   place?: string;
   shipmentRef?: string;
+  /** A re-export certificate (ePhyto type 657): the original certificate it rests on and the country of origin. */
+  reexport?: { originalCertificateNumber: string; originCountry: string };
 }
 
 export async function issueForBatch(ctx: AppContext, p: Principal, input: IssueInput): Promise<CertificateRow> {
@@ -69,7 +71,7 @@ export async function issueForBatch(ctx: AppContext, p: Principal, input: IssueI
   const packages = input.packages ?? { count: Math.max(1, Math.round((a.packages.count * g) / (a.quantityKg * 1000))), typeCode: a.packages.typeCode };
   const marks = [input.distinguishingMarks, a.orchardRegNo && `Orchard ${a.orchardRegNo}`, a.packingHouseRegNo && `Packing house ${a.packingHouseRegNo}`].filter(Boolean).join(' / ');
   const draft: CertificateDraft = {
-    type: 'export', issuingOffice: input.office ?? ctx.settings.certificateOffice,
+    type: input.reexport ? 'reexport' : 'export', ...(input.reexport ? { reexport: input.reexport } : {}), issuingOffice: input.office ?? ctx.settings.certificateOffice,
     exportingNppo: 'General Administration of Customs P.R. China', exportCountry: 'CN', importCountry: a.destination, importCountryName: req?.countryName,
     exporter: a.exporter.address?.length ? { name: a.exporter.name, address: a.exporter.address } : { name: a.exporter.name },
     consignee: a.consignee,
@@ -124,19 +126,28 @@ export async function replaceCertificate(ctx: AppContext, p: Principal, id: stri
       .where('id', '=', old.id).where('status', '=', 'issued').executeTakeFirst();
     if (Number(upd.numUpdatedRows) !== 1) throw conflict('certificate_not_replaceable', `certificate ${old.number} changed concurrently`);
     await trx.insertInto('certificates').values(row).execute();
-    await audit({ actor: actorOf(p), action: 'certificate.replace', subject: old.id, before: { number: old.number }, after: { number, id: newId_ }, reason });
+    await audit({ actor: actorOf(p), action: 'certificate.replace', subject: old.id, before: { number: old.number }, after: { number, id: newId_, writeOffId: old.write_off_id }, reason }); // the replacement holds the same write-off: no second draw
     return row;
   });
 }
 
+/**
+ * Cancel: the certificate answers cancelled from now on and its shipment's quantity goes back to the
+ * batch (a ledger reversal), both in this one transaction with their audit entries.
+ */
 export async function cancelCertificateById(ctx: AppContext, p: Principal, id: string, reason: string): Promise<CertificateRow> {
   return ctx.change(async (trx, audit) => {
     const cur = await trx.selectFrom('certificates').selectAll().where('id', '=', id).executeTakeFirst();
     if (!cur) throw notFound('certificate', id);
-    const c = cancelCertificate(certificateOf(cur), reason, ctx.clock.now(), OFFSET);
+    const nowMs = ctx.clock.now();
+    const c = cancelCertificate(certificateOf(cur), reason, nowMs, OFFSET);
     const upd = await trx.updateTable('certificates').set({ status: 'cancelled', cancelled: JSON.stringify(c.cancelled), version: cur.version + 1, updated_at: ctx.nowIso() }).where('id', '=', id).where('status', '=', 'issued').executeTakeFirst();
     if (Number(upd.numUpdatedRows) !== 1) throw new AppError(409, 'certificate_not_cancellable', `certificate ${cur.number} changed concurrently`);
     await audit({ actor: actorOf(p), action: 'certificate.cancel', subject: id, before: { status: cur.status }, after: { status: 'cancelled' }, reason });
+    if (cur.write_off_id) {
+      const { reversal, writeOff } = await reverseWriteOff(trx, cur.write_off_id, cur.id, nowMs, actorOf(p));
+      await audit({ actor: actorOf(p), action: 'inspection_batch.write_off_reverse', subject: reversal.batch_id, after: { reversalId: reversal.id, writeOffId: writeOff.id, certificateId: cur.id, quantityG: writeOff.quantity_g, remainingG: reversal.remaining_after_g }, reason });
+    }
     return { ...cur, status: 'cancelled', cancelled: JSON.stringify(c.cancelled), version: cur.version + 1 };
   });
 }

@@ -5,35 +5,14 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../platform/http/app.ts';
 import type { AppContext } from '../platform/context.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError } from '../platform/errors.ts';
 import { errs } from '../inspection/routes/common.ts';
 import { signingKeyOf } from './key-store.ts';
-import { verifyContent } from './signing.ts';
 import { statusOf, verifyUploadedPdf, verifyUploadedXml, type VerifyResult } from './verify.ts';
-import { sealChainOf } from './seal-chain.ts';
-import type { CertificateContent, Signature } from './model.ts';
+import { Verifier, type Verification } from './verifier.ts';
 
 const tags = ['verification'];
 const MAX_UPLOAD = 10 * 1024 * 1024;
-
-export async function verifyNumber(ctx: AppContext, number: string) {
-  const n = String(number).trim().toUpperCase();
-  const r = await ctx.store.db.selectFrom('certificates').select(['number', 'content', 'signature', 'status', 'replaced_by', 'replaces', 'replace_reason', 'cancelled', 'trip_id', 'lock_id'])
-    .where('number', '=', n).executeTakeFirst();
-  if (!r) throw notFound('certificate', n);
-  const content = JSON.parse(r.content) as CertificateContent;
-  const signature = JSON.parse(r.signature) as Signature;
-  const sig = verifyContent(content, signature, signingKeyOf(ctx.settings).ring);
-  return {
-    number: r.number,
-    status: statusOf({ status: r.status, content }, ctx.clock.now()),
-    signatureValid: sig.ok,
-    replacedBy: r.replaced_by, replaces: r.replaces, replaceReason: r.replace_reason,
-    cancelled: r.cancelled ? JSON.parse(r.cancelled) : null,
-    content, signature,
-    sealChain: r.trip_id ? await sealChainOf(ctx.store.db, r.trip_id, r.lock_id) : null,
-  };
-}
 
 /** Upload check: the signature first, then the record (a valid file of a since-cancelled certificate says so). */
 export async function verifyUpload(ctx: AppContext, buf: Buffer) {
@@ -61,7 +40,7 @@ const FORM = `<form method="get" action="/verify"><label>证书编号 Certificat
 <input type="file" id="f" accept=".pdf,.xml,application/pdf,application/xml"><pre id="o"></pre>
 <script>document.getElementById('f').onchange=async e=>{const f=e.target.files[0];if(!f)return;const r=await fetch('/api/v1/verify/upload',{method:'POST',headers:{'content-type':f.name.endsWith('.pdf')?'application/pdf':'application/xml'},body:f});const j=await r.json();document.getElementById('o').textContent=(j.valid?'✔ 签名有效 Signature valid':'✘ 无效 Invalid: '+(j.reason||j.code))+(j.status?' · '+j.status:'')+(j.number?' · '+j.number:'')}</script>`;
 
-function resultHtml(v: Awaited<ReturnType<typeof verifyNumber>>): string {
+function resultHtml(v: Verification): string {
   const c = v.content;
   const row = (k: string, val: unknown) => (val === undefined || val === null || val === '' ? '' : `<tr><td>${k}</td><td>${esc(val)}</td></tr>`);
   const sc = v.sealChain;
@@ -77,12 +56,14 @@ ${row('签名密钥 Key id', v.signature.keyId)}</table><p><a href="/verify">←
 }
 
 export const verifyRoutes: RouteModule = (app, ctx) => {
+  const verifier = new Verifier(ctx);
+  app.addHook('onClose', async () => verifier.close());
   app.addContentTypeParser(['application/pdf', 'application/xml', 'text/xml', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD }, (_req, body, done) => done(null, body));
 
   app.get('/api/v1/verify/:number', {
     config: { roles: 'public' },
     schema: { tags, summary: 'Verify a certificate by number (no login): valid | replaced | cancelled | expired, the signed content and the seal chain', params: Type.Object({ number: Type.String({ maxLength: 64 }) }), response: { 200: Type.Any(), ...errs } },
-  }, async (req) => verifyNumber(ctx, req.params.number));
+  }, async (req, reply) => reply.type('application/json; charset=utf-8').send(await verifier.json(req.params.number)));
 
   app.post('/api/v1/verify/upload', {
     config: { roles: 'public' },
@@ -108,7 +89,7 @@ export const verifyRoutes: RouteModule = (app, ctx) => {
     schema: { hide: true, params: Type.Object({ number: Type.String({ maxLength: 64 }) }) },
   }, async (req, reply) => {
     try {
-      return reply.type('text/html; charset=utf-8').send(page(`证书 ${req.params.number}`, resultHtml(await verifyNumber(ctx, req.params.number))));
+      return reply.type('text/html; charset=utf-8').send(page(`证书 ${req.params.number}`, resultHtml(await verifier.verification(req.params.number))));
     } catch (e) {
       if (!(e instanceof AppError) || e.status !== 404) throw e;
       return reply.status(404).type('text/html; charset=utf-8').send(page('未找到 Not found', `<h1>未找到证书 Certificate not found</h1><p class="s bad">${esc(req.params.number)}: 无此证书 no such certificate</p>${FORM}`));

@@ -29,6 +29,7 @@ export async function serve(opts: { demo?: boolean; httpPort?: number; sim?: boo
     lines.push(`  demo logins (password "${DEMO_PASSWORD}"):`);
     for (const u of DEMO_USERS) lines.push(`    ${u.username.padEnd(16)} ${u.role}`);
     lines.push(`  demo gate API key ${demoGateKey(p.ctx)}`);
+    lines.push(...await (await import('../demo/inspection-seed.ts')).demoCertificateLines(p.ctx, base));
     if (settings.demoSim) {
       const { LiveDemo } = await import('../demo/live-demo.ts');
       const self = urlHost(selfHost(settings.httpHost));

@@ -94,7 +94,13 @@ export async function pruneOldTrips(ctx: AppContext, vehicleId: string): Promise
   const db = ctx.store.db;
   const closed = await db.selectFrom('trips').select(['id', 'created_at']).where('vehicle_id', '=', vehicleId).where('state', 'in', [...TERMINAL_STATES]).execute();
   if (closed.length < 2) return { trips: 0, positions: 0 };
-  const inspected = new Set((await db.selectFrom('inspections').select('trip_id').where('trip_id', 'in', closed.map((c) => c.id)).execute()).map((r) => r.trip_id));
+  // Trips an inspection or a phytosanitary certificate refers to are kept: their images and the
+  // certificate's seal chain must stay verifiable.
+  const closedIds = closed.map((c) => c.id);
+  const inspected = new Set([
+    ...(await db.selectFrom('inspections').select('trip_id').where('trip_id', 'in', closedIds).execute()).map((r) => r.trip_id),
+    ...(await db.selectFrom('certificates').select('trip_id').where('trip_id', 'in', closedIds).execute()).map((r) => r.trip_id),
+  ]);
   const ids = tripsToPrune(closed.map((c) => ({ id: c.id, createdAt: c.created_at, inspected: inspected.has(c.id) })));
   if (!ids.length) return { trips: 0, positions: 0 };
   return ctx.change(async (trx, audit) => {

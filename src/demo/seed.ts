@@ -12,6 +12,7 @@ import { usccCheckChar } from '../registry/validate.ts';
 import { applyTripAction } from '../transit/trips.ts';
 import { acceptDeclaration } from '../transit/declaration-actions.ts';
 import { placesAndRoute } from './geodata.ts';
+import { seedInspectionDemo } from './inspection-seed.ts';
 
 export const DEMO_PASSWORD = process.env.ONELOCK_DEMO_PASSWORD || 'onelock-demo';
 const uscc = (first17: string) => first17 + usccCheckChar(first17);
@@ -49,7 +50,8 @@ export const demoGateKey = (ctx: AppContext) => 'gate_demo_' + ctx.tokens.derive
 
 export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicles?: number } = {}): Promise<{ seeded: boolean }> {
   const db = ctx.store.db;
-  if (await db.selectFrom('users').select('id').where('username', '=', 'supervisor').executeTakeFirst()) return { seeded: false };
+  // A data dir seeded before export inspection had demo data still gets it (idempotent on its own).
+  if (await db.selectFrom('users').select('id').where('username', '=', 'supervisor').executeTakeFirst()) return { seeded: (await seedInspectionDemo(ctx)).seeded };
   const now = ctx.nowIso();
   const stamp = { version: 1, created_at: now, updated_at: now };
   const id = (p: string) => newId(p, ctx.clock.now());
@@ -124,6 +126,7 @@ export async function seedDemo(ctx: AppContext, opts: { quick?: boolean; vehicle
     const tripId = await acceptDeclaration(ctx, decId, officer, 'demo seed');
     for (const a of paths[i].slice(1)) await applyTripAction(ctx, tripId, a as never, { deviceId: devices[i], reason: 'demo seed' }, officer);
   }
+  await seedInspectionDemo(ctx);
   return { seeded: true };
 }
 

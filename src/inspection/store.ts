@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
 import type { FacilityRow, InspectionBatchRow } from './tables.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError, conflict, notFound } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { commodityOf, seedMrls, seedRegister, type CountryRequirement, type MrlEntry, type MrlTable, type RequirementsRegister } from './requirements.ts';
 import { facilityLookup, type Facility, type FacilityLookup } from './application-check.ts';
@@ -78,6 +78,35 @@ export async function writeOffBatch(trx: Db, batchId: string, grams: number, now
   const row = { id: newId('wof', nowMs), batch_id: batchId, quantity_g: grams, remaining_after_g: Number(upd.remaining_g), shipment_ref: shipmentRef, certificate_id: certificateId, created_by: by, created_at: now };
   await trx.insertInto('batch_write_offs').values(row).execute();
   return row;
+}
+
+/**
+ * Give a write-off's quantity back to its batch inside `trx` (a certificate was cancelled): the batch's
+ * remaining grows by exactly that amount, an exhausted batch is open again, and the ledger gets a reversal
+ * row (negative quantity) naming the cancelled certificate. A write-off is reversed at most once, whichever
+ * certificate of a replacement chain holds it.
+ */
+export async function reverseWriteOff(trx: Db, writeOffId: string, certificateId: string, nowMs: number, by: string) {
+  const now = new Date(nowMs).toISOString();
+  const w = await trx.selectFrom('batch_write_offs').selectAll().where('id', '=', writeOffId).executeTakeFirst();
+  if (!w || w.quantity_g <= 0) throw notFound('write-off', writeOffId);
+  const chain = trx.selectFrom('certificates').select('id').where('write_off_id', '=', w.id);
+  const done = await trx.selectFrom('batch_write_offs').select('id').where('batch_id', '=', w.batch_id).where('quantity_g', '<', 0).where('certificate_id', 'in', chain).executeTakeFirst();
+  if (done) throw conflict('already_reversed', `write-off ${w.id} was already returned to batch ${w.batch_id} (${done.id})`);
+  const upd = await trx.updateTable('inspection_batches')
+    .set({
+      remaining_g: sql`remaining_g + ${w.quantity_g}`,
+      state: sql`CASE WHEN state = 'exhausted' THEN 'passed' ELSE state END`,
+      version: sql`version + 1`,
+      updated_at: now,
+    })
+    .where('id', '=', w.batch_id).where(sql<boolean>`remaining_g + ${w.quantity_g} <= quantity_g`)
+    .returning(['remaining_g'])
+    .executeTakeFirst();
+  if (!upd) throw conflict('ledger_inconsistent', `batch ${w.batch_id} cannot take ${fromGrams(w.quantity_g)} kg back`);
+  const row = { id: newId('wof', nowMs), batch_id: w.batch_id, quantity_g: -w.quantity_g, remaining_after_g: Number(upd.remaining_g), shipment_ref: w.shipment_ref, certificate_id: certificateId, created_by: by, created_at: now };
+  await trx.insertInto('batch_write_offs').values(row).execute();
+  return { reversal: row, writeOff: w };
 }
 
 export const batchView = (b: InspectionBatchRow) => ({

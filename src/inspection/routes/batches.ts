@@ -5,46 +5,24 @@
  */
 import { Type } from 'typebox';
 import type { RouteModule } from '../../platform/http/app.ts';
-import type { AppContext } from '../../platform/context.ts';
 import { PageQuery, pageOf, Page } from '../../platform/http/pagination.ts';
 import { ownEnterprise } from '../../platform/http/auth-hooks.ts';
-import { actorOf } from '../../platform/auth/principal.ts';
-import { conflict, invalidField, notFound } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
+import type { Principal } from '../../platform/auth/principal.ts';
 import type { InspectionBatchRow, BatchWriteOffRow } from '../tables.ts';
-import { assessResidues } from '../lab-results.ts';
-import { effectiveState, fromGrams, toGrams } from '../batch-ledger.ts';
-import { batchView, mrlTableFor, writeOffBatch, MAX_GRAMS } from '../store.ts';
+import { effectiveState, fromGrams } from '../batch-ledger.ts';
+import { batchView } from '../store.ts';
+import { openBatch, recordInspection, recordLabResults, writeOffShipment } from '../batch-service.ts';
 import { errs, Id, READERS, STAFF, visible, j } from './common.ts';
 
 const tags = ['inspection-batches'];
-const DAY = 86_400_000;
 
 export const batchDto = (r: InspectionBatchRow, now: number) => ({
   id: r.id, applicationId: r.application_id, enterpriseId: r.enterprise_id, commodity: r.commodity, destination: r.destination,
   quantityKg: fromGrams(r.quantity_g), remainingKg: fromGrams(r.remaining_g), state: effectiveState(batchView(r), now),
   expiresAt: r.expires_at, inspection: j(r.inspection), failureReasons: j(r.failure_reasons), version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
 });
-const writeOffDto = (w: BatchWriteOffRow) => ({ id: w.id, batchId: w.batch_id, quantityKg: fromGrams(w.quantity_g), remainingKg: fromGrams(w.remaining_after_g), shipmentRef: w.shipment_ref, certificateId: w.certificate_id, createdBy: w.created_by, createdAt: w.created_at });
-
-const grams = (kg: number, field = 'quantityKg') => {
-  const g = toGrams(kg);
-  if (g <= 0 || g > MAX_GRAMS) throw invalidField(field, 'must be > 0 and at most 2,147,483 kg with ≤ 3 decimals', 'invalid_quantity');
-  return g;
-};
-
-/** Write the batch's new state with an optimistic version check (inspection and lab results change it once). */
-async function advance(ctx: AppContext, id: string, fn: (b: InspectionBatchRow) => Partial<InspectionBatchRow>, action: string, actor: string) {
-  return ctx.change(async (trx, audit) => {
-    const b = await trx.selectFrom('inspection_batches').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!b) throw notFound('inspection batch', id);
-    const set = { ...fn(b), version: b.version + 1, updated_at: ctx.nowIso() };
-    const upd = await trx.updateTable('inspection_batches').set(set).where('id', '=', id).where('version', '=', b.version).executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1) throw conflict('version_conflict', 'batch changed concurrently; retry');
-    await audit({ actor, action: `inspection_batch.${action}`, subject: id, before: { state: b.state }, after: set });
-    return { ...b, ...set };
-  });
-}
+/** A cancelled certificate's shipment comes back as a reversal: negative quantity, same certificate chain. */
+const writeOffDto = (w: BatchWriteOffRow) => ({ id: w.id, kind: w.quantity_g < 0 ? 'reversal' : 'write_off', batchId: w.batch_id, quantityKg: fromGrams(w.quantity_g), remainingKg: fromGrams(w.remaining_after_g), shipmentRef: w.shipment_ref, certificateId: w.certificate_id, createdBy: w.created_by, createdAt: w.created_at });
 
 export const batchRoutes: RouteModule = (app, ctx) => {
   const db = ctx.store.db;
@@ -80,22 +58,9 @@ export const batchRoutes: RouteModule = (app, ctx) => {
       response: { 201: Type.Any(), ...errs },
     },
   }, async (req, reply) => {
-    const a = await db.selectFrom('inspection_applications').selectAll().where('id', '=', req.body.applicationId).executeTakeFirst();
-    if (!a) throw invalidField('applicationId', 'no such application', 'unknown_application');
-    const g = grams(req.body.quantityKg ?? j(a.data).quantityKg);
-    const nowMs = ctx.clock.now();
-    const now = new Date(nowMs).toISOString();
-    const row: InspectionBatchRow = {
-      id: newId('bat', nowMs), application_id: a.id, enterprise_id: a.enterprise_id, commodity: a.commodity, destination: a.destination,
-      quantity_g: g, remaining_g: g, state: 'pending', expires_at: new Date(nowMs + (req.body.validDays ?? 30) * DAY).toISOString(),
-      inspection: null, failure_reasons: '[]', version: 1, created_at: now, updated_at: now,
-    };
-    await ctx.change(async (trx, audit) => {
-      await trx.insertInto('inspection_batches').values(row).execute();
-      await audit({ actor: actorOf(req.principal), action: 'inspection_batch.open', subject: row.id, after: { applicationId: a.id, quantityG: g } });
-    });
+    const row = await openBatch(ctx, req.principal as Principal, req.body);
     reply.status(201);
-    return batchDto(row, nowMs);
+    return batchDto(row, ctx.clock.now());
   });
 
   app.post(`${base}/:id/inspection`, {
@@ -107,16 +72,7 @@ export const batchRoutes: RouteModule = (app, ctx) => {
     },
   }, async (req) => {
     await load(req, req.params.id);
-    const by = actorOf(req.principal);
-    const r = await advance(ctx, req.params.id, (b) => {
-      if (b.inspection) throw conflict('already_inspected', `batch ${b.id} was inspected at ${j(b.inspection).at}`);
-      if (b.state !== 'pending') throw conflict('invalid_transition', `batch ${b.id} is ${b.state}`);
-      const inspection = { ...req.body, by, at: ctx.nowIso() };
-      return req.body.conform
-        ? { inspection: JSON.stringify(inspection) }
-        : { inspection: JSON.stringify(inspection), state: 'failed', failure_reasons: JSON.stringify([`inspection_nonconform: ${req.body.findings ?? 'nonconformity found on inspection'}`]) };
-    }, 'inspect', by);
-    return batchDto(r, ctx.clock.now());
+    return batchDto(await recordInspection(ctx, req.principal as Principal, req.params.id, req.body), ctx.clock.now());
   });
 
   app.post(`${base}/:id/lab-results`, {
@@ -127,25 +83,14 @@ export const batchRoutes: RouteModule = (app, ctx) => {
       response: { 201: Type.Any(), ...errs },
     },
   }, async (req, reply) => {
-    const cur = await load(req, req.params.id);
-    const assessment = assessResidues(cur.destination, req.body.residues, await mrlTableFor(db, cur.destination, cur.commodity));
-    const by = actorOf(req.principal);
-    const labId = newId('lab', ctx.clock.now());
-    const r = await advance(ctx, cur.id, (b) => {
-      if (!b.inspection) throw conflict('not_inspected', `batch ${b.id} has no inspection and sampling yet`);
-      if (b.state !== 'pending') throw conflict('invalid_transition', `batch ${b.id} is ${b.state}; lab results are recorded once`);
-      return assessment.pass ? { state: 'passed' } : { state: 'failed', failure_reasons: JSON.stringify(assessment.reasons) };
-    }, assessment.pass ? 'lab_pass' : 'lab_fail', by);
-    await ctx.change(async (trx) => {
-      await trx.insertInto('lab_results').values({ id: labId, batch_id: cur.id, lab: req.body.lab, sample_id: req.body.sampleId ?? null, residues: JSON.stringify(req.body.residues), assessment: JSON.stringify(assessment), pass: assessment.pass ? 1 : 0, created_by: by, created_at: ctx.nowIso() }).execute();
-    });
+    const r = await recordLabResults(ctx, req.principal as Principal, await load(req, req.params.id), req.body);
     reply.status(201);
-    return { labResultId: labId, assessment, batch: batchDto(r, ctx.clock.now()) };
+    return { labResultId: r.labResultId, assessment: r.assessment, batch: batchDto(r.batch, ctx.clock.now()) };
   });
 
   app.get(`${base}/:id/write-offs`, {
     config: { roles: READERS },
-    schema: { tags, summary: 'Shipments written off against the batch', params: Id, querystring: Type.Object({ ...PageQuery }), response: { 200: Type.Any(), ...errs } },
+    schema: { tags, summary: 'The batch ledger: shipments written off (kind write_off) and cancelled certificates\' quantities returned (kind reversal, negative quantityKg)', params: Id, querystring: Type.Object({ ...PageQuery }), response: { 200: Type.Any(), ...errs } },
   }, async (req) => {
     const b = await load(req, req.params.id);
     return pageOf(db.selectFrom('batch_write_offs').selectAll().where('batch_id', '=', b.id), 'id', req.query, ctx.settings.pageLimitMax).run(writeOffDto);
@@ -160,13 +105,7 @@ export const batchRoutes: RouteModule = (app, ctx) => {
     },
   }, async (req, reply) => {
     const b = await load(req, req.params.id);
-    const g = grams(req.body.quantityKg);
-    const by = actorOf(req.principal);
-    const w = await ctx.change(async (trx, audit) => {
-      const row = await writeOffBatch(trx, b.id, g, ctx.clock.now(), by, req.body.shipmentRef ?? null);
-      await audit({ actor: by, action: 'inspection_batch.write_off', subject: b.id, after: { quantityG: g, remainingG: row.remaining_after_g, shipmentRef: row.shipment_ref } });
-      return row;
-    });
+    const w = await writeOffShipment(ctx, req.principal as Principal, b.id, req.body.quantityKg, req.body.shipmentRef ?? null);
     reply.status(201);
     return writeOffDto(w);
   });

@@ -6,10 +6,10 @@ import { Type } from 'typebox';
 import type { RouteModule } from '../../platform/http/app.ts';
 import { PageQuery, pageOf, Page } from '../../platform/http/pagination.ts';
 import { ownEnterprise } from '../../platform/http/auth-hooks.ts';
-import { actorOf } from '../../platform/auth/principal.ts';
-import { conflict, invalidField } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
+import { actorOf, type Principal } from '../../platform/auth/principal.ts';
+import { conflict } from '../../platform/errors.ts';
 import type { FacilityRow } from '../tables.ts';
+import { appendPesticideRecord, facilityDto, registerFacility, updateFacility, type FacilityChanges, type FacilityTable } from '../facility-service.ts';
 import { errs, Id, READERS, STAFF, visible, j } from './common.ts';
 
 const Iso2 = Type.String({ pattern: '^[A-Z]{2}$' });
@@ -19,13 +19,9 @@ const Location = Type.Union([
   Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Position, { minItems: 4 }), { minItems: 1 }) }),
 ]);
 
-const dto = (r: FacilityRow) => ({
-  id: r.id, regNo: r.reg_no, name: r.name, enterpriseId: r.enterprise_id, location: j(r.location), status: r.status,
-  approvedDestinations: j(r.approved_destinations), commodities: j(r.commodities), pesticideRecords: j(r.pesticide_records),
-  validUntil: r.valid_until, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
-});
+const dto = facilityDto;
 
-function facilityRoutes(table: 'orchards' | 'packing_houses', path: string, what: string, idPrefix: string): RouteModule {
+function facilityRoutes(table: FacilityTable, path: string, what: string): RouteModule {
   return (app, ctx) => {
     const db = ctx.store.db;
     const tags = [path];
@@ -60,24 +56,25 @@ function facilityRoutes(table: 'orchards' | 'packing_houses', path: string, what
         response: { 201: Type.Any(), ...errs },
       },
     }, async (req, reply) => {
-      const b = req.body;
-      const ent = await db.selectFrom('enterprises').select('id').where('id', '=', b.enterpriseId).executeTakeFirst();
-      if (!ent) throw invalidField('enterpriseId', 'no such enterprise', 'unknown_enterprise');
-      const row = await ctx.change(async (trx, audit) => {
-        if (await trx.selectFrom(table).select('id').where('reg_no', '=', b.regNo).executeTakeFirst()) throw conflict('duplicate_reg_no', `${what} ${b.regNo} is already registered`);
-        const now = ctx.nowIso();
-        const r: FacilityRow = {
-          id: newId(idPrefix, ctx.clock.now()), reg_no: b.regNo, name: b.name, enterprise_id: b.enterpriseId, location: JSON.stringify(b.location), status: 'active',
-          approved_destinations: JSON.stringify(b.approvedDestinations), commodities: JSON.stringify(b.commodities ?? []), pesticide_records: '[]',
-          valid_until: b.validUntil ? new Date(b.validUntil).toISOString() : null, version: 1, created_at: now, updated_at: now,
-        };
-        await trx.insertInto(table).values(r).execute();
-        await audit({ actor: actorOf(req.principal), action: `${table}.register`, subject: r.id, after: dto(r) });
-        return r;
-      });
+      const row = await registerFacility(ctx, req.principal as Principal, table, req.body);
       reply.status(201);
       return dto(row);
     });
+
+    app.patch(`${base}/:id`, {
+      config: { roles: STAFF },
+      schema: {
+        tags, summary: `Amend a ${what}'s registration: name, location, approved destinations, commodities, validity (optimistic version)`, params: Id,
+        body: Type.Object({
+          version: Type.Integer({ minimum: 1 }), reason: Type.String({ minLength: 1, maxLength: 2000 }),
+          changes: Type.Object({
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), location: Type.Optional(Location), approvedDestinations: Type.Optional(Type.Array(Iso2)),
+            commodities: Type.Optional(Type.Array(Type.String())), validUntil: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'date-time' })])),
+          }, { additionalProperties: false }),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Any(), ...errs },
+      },
+    }, async (req) => dto(await updateFacility(ctx, req.principal as Principal, table, req.params.id, req.body.version, req.body.changes as FacilityChanges, req.body.reason)));
 
     const setStatus = (action: string, to: FacilityRow['status'], from: FacilityRow['status'][]) =>
       app.post(`${base}/:id/${action}`, {
@@ -107,20 +104,12 @@ function facilityRoutes(table: 'orchards' | 'packing_houses', path: string, what
         response: { 201: Type.Any(), ...errs },
       },
     }, async (req, reply) => {
-      const rec = await ctx.change(async (trx, audit) => {
-        const cur = visible(req, await trx.selectFrom(table).selectAll().where('id', '=', req.params.id).executeTakeFirst(), what, req.params.id);
-        const r = { ...req.body, pesticide: req.body.pesticide.trim().toLowerCase(), recordedBy: actorOf(req.principal), recordedAt: ctx.nowIso() };
-        const upd = await trx.updateTable(table).set({ pesticide_records: JSON.stringify([...j<unknown[]>(cur.pesticide_records), r]), version: cur.version + 1, updated_at: r.recordedAt })
-          .where('id', '=', cur.id).where('version', '=', cur.version).executeTakeFirst();
-        if (Number(upd.numUpdatedRows) !== 1) throw conflict('version_conflict', `${what} changed concurrently; retry`);
-        await audit({ actor: actorOf(req.principal), action: `${table}.pesticide_record`, subject: cur.id, after: r });
-        return r;
-      });
+      const rec = await appendPesticideRecord(ctx, req.principal as Principal, table, req.params.id, req.body);
       reply.status(201);
       return rec;
     });
   };
 }
 
-export const orchardRoutes = facilityRoutes('orchards', 'orchards', 'orchard', 'orc');
-export const packingHouseRoutes = facilityRoutes('packing_houses', 'packing-houses', 'packing house', 'pkh');
+export const orchardRoutes = facilityRoutes('orchards', 'orchards', 'orchard');
+export const packingHouseRoutes = facilityRoutes('packing_houses', 'packing-houses', 'packing house');
