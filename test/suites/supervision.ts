@@ -130,6 +130,27 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(rows.length, fx.length);
       assert.deepEqual(rows.map((r, i) => [i, r.filtered]).filter(([, f]) => f === 1), [[6, 1]]);
       assert.deepEqual(await alerts(t.tripId), []);
+      // The track API says which fix it is, in every format, and can leave it out.
+      const url = `/api/v1/trips/${t.tripId}/track`;
+      const json = (await h.req('GET', url, { token: w.officer })).body.items;
+      assert.equal(json.length, fx.length);
+      assert.deepEqual(json.map((p: any, i: number) => [i, p.filtered]).filter(([, f]: any) => f), [[6, true]]);
+      const kept = (await h.req('GET', `${url}?excludeFiltered=true`, { token: w.officer })).body.items;
+      assert.equal(kept.length, fx.length - 1);
+      assert.ok(kept.every((p: any) => p.filtered === false));
+      assert.ok(!kept.some((p: any) => p.fixTime === json[6].fixTime));
+      const csv = String((await h.req('GET', `${url}?format=csv`, { token: w.officer })).body).replace(/^\ufeff/, '').trim().split('\n');
+      const col = csv[0].split(',').indexOf('filtered');
+      assert.ok(col >= 0, csv[0]);
+      assert.deepEqual(csv.slice(1).map((l, i) => [i, l.split(',')[col]]).filter(([, f]) => f === 'true'), [[6, 'true']]);
+      const geo = (await h.req('GET', `${url}?format=geojson`, { token: w.officer })).body.features[0];
+      assert.equal(geo.properties.filteredCount, 1);
+      assert.equal(geo.properties.filtered.length, geo.geometry.coordinates.length);
+      assert.equal(geo.properties.filtered.indexOf(true), 6);
+      const geoKept = (await h.req('GET', `${url}?format=geojson&excludeFiltered=true`, { token: w.officer })).body.features[0];
+      assert.equal(geoKept.geometry.coordinates.length, fx.length - 1); assert.equal(geoKept.properties.filteredCount, 0);
+      const bad = await h.req('GET', `${url}?excludeFiltered=maybe`, { token: w.officer });
+      assert.equal(bad.status, 400);
     });
 
     it('a restart in the middle of a deviation neither repeats the alert nor misses positions stored before the stop', async () => {
