@@ -51,6 +51,7 @@ export const settingsTable = {
   ruleSignalLostS: s('ONELOCK_RULE_SIGNAL_LOST_S', 'int', 300, 'rule default: seconds without a report before signal_lost (signalLostMs)'),
   ruleMaxKmh: s('ONELOCK_RULE_MAX_KMH', 'number', 180, 'rule default: a fix implying more than this speed from the last good one is filtered (maxSpeedKmh)'),
   supervisionTickS: s('ONELOCK_SUPERVISION_TICK_S', 'number', 15, 'seconds between signal-loss, overdue and escalation checks; 0 = no timer (tests tick by hand)'),
+  supervisionCheckpointS: s('ONELOCK_SUPERVISION_CHECKPOINT_S', 'number', 30, 'a trip whose positions raised nothing has its rule state checkpointed at most this often (s); a restart replays the positions after the checkpoint'),
 } as const;
 
 export type SettingsTable = typeof settingsTable;
