@@ -41,7 +41,10 @@ class LiveClient {
   constructor(private socket: WebSocket, private filter: LiveFilter) {}
 
   send(m: unknown) { if (this.socket.readyState === 1) this.socket.send(JSON.stringify(m)); }
-  private sendEvent(e: LiveEvent) { this.send({ type: 'event', id: e.id, kind: e.kind, data: e.data }); }
+  private sendEvent(e: LiveEvent) {
+    if (this.socket.readyState !== 1) return;
+    this.socket.send((e.wire ??= JSON.stringify({ type: 'event', id: e.id, kind: e.kind, data: e.data })));
+  }
 
   onMessage(raw: string, hub: LiveHub) {
     let m: any;
@@ -75,7 +78,12 @@ class LiveClient {
     this.timer = null;
     const evs = [...this.pending.values()].sort((a, b) => a.id - b.id);
     this.pending.clear();
+    // A window's events (up to one per trip: thousands for a map of everything) leave in one
+    // writev instead of one write each: ws nests inside an outer cork of its TCP socket.
+    const tcp = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    tcp?.cork();
     for (const e of evs) this.sendEvent(e);
+    tcp?.uncork();
   }
 
   close() { if (this.timer) clearTimeout(this.timer); }

@@ -66,6 +66,8 @@ const fromRow = (r: Selectable<PositionRow>): Item => {
 
 /** Rows per multi-row checkpoint upsert (4 parameters each, well under SQLite's limit). */
 const UPSERT_CHUNK = 500;
+/** Trips loaded per round of queries. */
+const LOAD_CHUNK = 500;
 
 export class Supervisor {
   private trips = new Map<string, LiveTrip>();
@@ -78,7 +80,7 @@ export class Supervisor {
   constructor(private ctx: AppContext) {
     this.loader = new TripContextLoader(ctx);
     this.unsubs.push(
-      ctx.bus.subscribe<StoredPosition[]>(POSITIONS_STORED, (batch) => { void this.enqueue(() => this.onPositions(batch)); }),
+      ctx.bus.subscribe<StoredPosition[]>(POSITIONS_STORED, (batch) => this.receive(batch)),
       ctx.bus.subscribe<{ tripId: string; state: string }>(TRIP_CHANGED, (m) => {
         // A trip that leaves supervision (unsealed, closed, cancelled) is dropped from memory.
         if (!isSupervised(m.state)) void this.enqueue(async () => { this.trips.delete(m.tripId); });
@@ -96,12 +98,38 @@ export class Supervisor {
 
   private get checkpointMs() { return this.ctx.settings.supervisionCheckpointS * 1000; }
 
+  /**
+   * Stored batches wait in the open inbox segment; one queued step evaluates the whole segment, so
+   * when the pipeline falls behind, the batches that piled up meanwhile are evaluated and committed
+   * together (fewer, larger transactions) instead of one step each. Any other step closes the
+   * segment, so positions never overtake an officer's resolve, a route change or a tick.
+   */
+  private inbox: StoredPosition[][] | null = null;
+
+  private receive(batch: StoredPosition[]) {
+    if (!this.inbox) {
+      const seg: StoredPosition[][] = (this.inbox = []);
+      this.queue = this.run(() => {
+        if (this.inbox === seg) this.inbox = null;
+        return this.onPositions(seg.length === 1 ? seg[0] : seg.flat());
+      });
+    }
+    this.inbox.push(batch);
+  }
+
   /** Runs `fn` after everything queued before it; a failure is logged and does not stop the queue. */
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    this.inbox = null;
     const p = this.queue.then(() => (this.closed ? (undefined as T) : fn()));
-    this.queue = p.catch((e) => { this.stats.errors++; this.ctx.log.error({ err: e }, 'supervision step failed'); });
+    this.queue = p.catch((e) => this.failed(e));
     return p;
   }
+
+  private run(fn: () => Promise<void>): Promise<void> {
+    return this.queue.then(() => (this.closed ? undefined : fn())).catch((e) => this.failed(e));
+  }
+
+  private failed(e: unknown) { this.stats.errors++; this.ctx.log.error({ err: e }, 'supervision step failed'); }
 
   /** Waits until everything queued so far is done (tests, shutdown). */
   async idle() { await this.ctx.positions.drain(); await this.queue; }
@@ -110,7 +138,10 @@ export class Supervisor {
   start(): Promise<void> {
     return this.enqueue(async () => {
       const rows = await this.ctx.store.db.selectFrom('trips').selectAll().where('state', 'in', [...SUPERVISED_STATES]).where('active_device_id', 'is not', null).execute();
-      for (const row of rows) await this.ensure(row.id, row);
+      for (let i = 0; i < rows.length; i += LOAD_CHUNK) {
+        const replay = await this.loadMany(rows.slice(i, i + LOAD_CHUNK).map((r) => r.id), rows.slice(i, i + LOAD_CHUNK));
+        await this.commit([...replay].map(([t, items]) => this.replayWork(t, items)));
+      }
     });
   }
 
@@ -126,29 +157,65 @@ export class Supervisor {
     return this.ctx.store.db.selectFrom('trips').select(['id', 'state']).where('state', 'in', [...SUPERVISED_STATES]).where('active_device_id', 'is not', null).execute();
   }
 
-  private async ensure(tripId: string, row?: TripRow): Promise<LiveTrip | null> {
+  /** The trip in memory, loading it (and replaying what its checkpoint has not seen) if needed. */
+  private async ensure(tripId: string): Promise<LiveTrip | null> {
     const have = this.trips.get(tripId);
     if (have) return have;
+    const replay = await this.loadMany([tripId]);
+    await this.commit([...replay].map(([t, items]) => this.replayWork(t, items)));
+    return this.trips.get(tripId) ?? null;
+  }
+
+  /**
+   * Loads supervised trips into memory in a few queries (trips, checkpoints, positions after the
+   * checkpoints): context from the registry, state from the checkpoint. Returns, per trip loaded,
+   * the stored positions its checkpoint has not seen, for the caller to evaluate.
+   */
+  private async loadMany(ids: string[], rows?: TripRow[]): Promise<Map<LiveTrip, Item[]>> {
     const db = this.ctx.store.db;
-    const trip = row ?? (await db.selectFrom('trips').selectAll().where('id', '=', tripId).executeTakeFirst());
-    if (!trip || !isSupervised(trip.state)) return null;
-    const loaded = await this.loader.load(trip);
-    const cp = await db.selectFrom('rule_checkpoints').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
-    const t: LiveTrip = {
-      ...loaded,
-      state: cp ? JSON.parse(cp.state) : initTripState(loaded.context, loaded.config),
-      lastPositionId: cp ? Number(cp.position_id) : 0,
-      savedAt: this.ctx.clock.now() - Math.random() * this.checkpointMs,
-      dirty: false,
-    };
-    this.trips.set(tripId, t);
-    const rows = await db.selectFrom('positions').selectAll().where('trip_id', '=', tripId).where('id', '>', t.lastPositionId).orderBy('id').execute();
-    if (rows.length) {
-      const w = this.evaluateItems(t, rows.map(fromRow));
-      w.save = true; // the replay is done once; keep it
-      await this.commit([w]);
+    const out = new Map<LiveTrip, Item[]>();
+    for (let i = 0; i < ids.length; i += LOAD_CHUNK) {
+      const part = ids.slice(i, i + LOAD_CHUNK).filter((id) => !this.trips.has(id));
+      if (!part.length) continue;
+      const trips = (rows ?? (await db.selectFrom('trips').selectAll().where('id', 'in', part).execute())).filter((r) => part.includes(r.id) && isSupervised(r.state));
+      if (!trips.length) continue;
+      const tripIds = trips.map((r) => r.id);
+      const cps = new Map((await db.selectFrom('rule_checkpoints').selectAll().where('trip_id', 'in', tripIds).execute()).map((c) => [c.trip_id, c]));
+      const now = this.ctx.clock.now();
+      let from = Infinity;
+      const loaded: LiveTrip[] = [];
+      for (const row of trips) {
+        const l = await this.loader.load(row);
+        const cp = cps.get(row.id);
+        const t: LiveTrip = {
+          ...l,
+          state: cp ? JSON.parse(cp.state) : initTripState(l.context, l.config),
+          lastPositionId: cp ? Number(cp.position_id) : 0,
+          savedAt: now - Math.random() * this.checkpointMs,
+          dirty: false,
+        };
+        this.trips.set(row.id, t);
+        loaded.push(t);
+        if (t.lastPositionId < from) from = t.lastPositionId;
+      }
+      const byTrip = new Map(loaded.map((t) => [t.tripId, t]));
+      const stored = await db.selectFrom('positions').selectAll().where('trip_id', 'in', tripIds).where('id', '>', from).orderBy('id').execute();
+      for (const r of stored) {
+        const t = byTrip.get(r.trip_id!);
+        if (!t || Number(r.id) <= t.lastPositionId) continue;
+        let a = out.get(t);
+        if (!a) out.set(t, (a = []));
+        a.push(fromRow(r));
+      }
     }
-    return t;
+    return out;
+  }
+
+  /** A replay is done once: keep its result. */
+  private replayWork(t: LiveTrip, items: Item[]): Work {
+    const w = this.evaluateItems(t, items);
+    w.save = true;
+    return w;
   }
 
   private async onPositions(batch: StoredPosition[]) {
@@ -159,9 +226,13 @@ export class Supervisor {
       if (!a) byTrip.set(p.tripId, (a = []));
       a.push(fromStored(p));
     }
+    const missing = [...byTrip.keys()].filter((id) => !this.trips.has(id));
+    // Newly loaded trips: their replay already holds this batch's positions (stored before they were published).
+    const replayed = missing.length ? await this.loadMany(missing) : new Map<LiveTrip, Item[]>();
     const work: Work[] = [];
+    for (const [t, items] of replayed) { work.push(this.replayWork(t, items)); byTrip.delete(t.tripId); }
     for (const [tripId, items] of byTrip) {
-      const t = await this.ensure(tripId);
+      const t = this.trips.get(tripId);
       if (t) work.push(this.evaluateItems(t, items));
     }
     this.stats.batches++;
@@ -242,11 +313,9 @@ export class Supervisor {
     for (const w of work) w.t.lastPositionId = w.maxId;
     this.stats.alerts += changed.length;
     publishAlerts(ctx, changed);
-    for (const w of work) {
-      if (!w.milestones.length) continue;
-      this.stats.milestones += w.milestones.length;
-      await advanceLifecycle(ctx, w.t.tripId, w.milestones.map((m) => m.o));
-    }
+    const moved = work.filter((w) => w.milestones.length);
+    for (const w of moved) this.stats.milestones += w.milestones.length;
+    if (moved.length) await advanceLifecycle(ctx, moved.map((w) => ({ tripId: w.t.tripId, milestones: w.milestones.map((m) => m.o) })));
   }
 
   /**
