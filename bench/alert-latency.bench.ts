@@ -33,10 +33,13 @@ const fmt = (n: number | null, d = 2) => (n == null || Number.isNaN(n) ? 'n/a' :
 
 const arg = (k: string, d: number) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const TRIPS = arg('trips', 10_000), PROBES = arg('probes', 100), INTERVAL = arg('interval-ms', 1000), SECONDS = arg('seconds', 30), RUNS = arg('runs', 3);
+// --writer-delay-ms: experiment only, changes the group-commit window of the position writer (default 2 ms) for this run.
+const WRITER_DELAY = arg('writer-delay-ms', 0);
 const WARMUP = arg('warmup', 25), ALERT_EVERY = arg('alert-every-s', 10), DEVIATORS = arg('deviators', 25), DASHBOARDS = arg('dashboards', 1), CHECKPOINT_S = arg('checkpoint-s', 30);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onelock-alert-bench-'));
 const p = await startPlatform({ env: {}, log: pino({ level: 'warn' }), settings: { dataDir, tokenSecret: 'bench', supervisionCheckpointS: CHECKPOINT_S } });
+if (WRITER_DELAY) (p.ctx.positions as unknown as { opts: { maxDelayMs: number } }).opts.maxDelayMs = WRITER_DELAY;
 const t0 = Date.now();
 await seedDemo(p.ctx, { quick: true });
 const { terminalIds } = await ensureSimDevices(p.ctx, TRIPS, '0707');
@@ -76,7 +79,7 @@ for (let calm = 0; Date.now() - warmStart < WARMUP * 1000 || p.supervisor.active
 }
 console.log(`warm-up ${((Date.now() - warmStart) / 1000).toFixed(0)} s: ${p.supervisor.activeTrips} trips in the pipeline, ${lag()} positions not yet evaluated`);
 
-interface Run { alertP50: number; alertP99: number; alertMax: number; alerts: number; posP50: number; posP99: number; positions: number; storedPerS: number; evaluatedPerS: number; ackP99: number; loopP99: number; elu: number; cpuPerS: number; cpuUsPerPosition: number; checkpointsPerS: number; txPerS: number; injected: number; unmatched: number; load: string; byType: Record<string, any> }
+interface Run { alertP50: number; alertP99: number; alertMax: number; alerts: number; posP50: number; posP99: number; positions: number; storedPerS: number; evaluatedPerS: number; ackP99: number; loopP99: number; loopMax: number; elu: number; cpuPerS: number; cpuUsPerPosition: number; checkpointsPerS: number; txPerS: number; injected: number; unmatched: number; load: string; byType: Record<string, any> }
 const runs: Run[] = [];
 for (let r = 0; r < RUNS; r++) {
   const before = { stored: p.ctx.positions.stats.stored, ...p.supervisor.stats };
@@ -97,12 +100,13 @@ for (let r = 0; r < RUNS; r++) {
   const run: Run = {
     alertP50: pr.alerts.p50, alertP99: pr.alerts.p99, alertMax: pr.alerts.max, alerts: pr.alerts.n, posP50: pr.positions.p50, posP99: pr.positions.p99, positions: pr.positions.n,
     storedPerS: (after.stored - before.stored) / secs, evaluatedPerS: (after.positions - before.positions) / secs, ackP99: lr.ack.p99,
-    loopP99: loop.percentile(99) / 1e6, elu, cpuPerS, cpuUsPerPosition: (cpuPerS * 1e6 * secs) / Math.max(1, after.stored - before.stored), checkpointsPerS: (after.checkpoints - before.checkpoints) / secs, txPerS: (after.transactions - before.transactions) / secs,
+    loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, elu, cpuPerS, cpuUsPerPosition: (cpuPerS * 1e6 * secs) / Math.max(1, after.stored - before.stored), checkpointsPerS: (after.checkpoints - before.checkpoints) / secs, txPerS: (after.transactions - before.transactions) / secs,
     injected: pr.injectedTamper, unmatched: pr.unmatchedAlerts, load: la, byType: pr.alertsByType,
   };
   runs.push(run);
   console.log(`run ${r + 1}: stored ${fmt(run.storedPerS, 0)}/s, evaluated ${fmt(run.evaluatedPerS, 0)}/s; alerts n=${run.alerts} (tamper frames ${run.injected}) p50 ${fmt(run.alertP50)} ms p99 ${fmt(run.alertP99)} ms max ${fmt(run.alertMax)} ms; `
     + `positions n=${run.positions} p50 ${fmt(run.posP50)} ms p99 ${fmt(run.posP99)} ms; ack p99 ${fmt(run.ackP99)} ms; server loop delay p99 ${fmt(run.loopP99)} ms, ELU ${fmt(run.elu)}, CPU ${fmt(run.cpuPerS)} s/s = ${fmt(run.cpuUsPerPosition, 0)} µs per position; `
+    + `probe process loop p99 ${fmt(pr.own.loopP99)} max ${fmt(pr.own.loopMax)} ms ELU ${fmt(pr.own.elu)}, load process ELU ${fmt(lr.own.elu)}; server loop max ${fmt(run.loopMax)} ms; `
     + `checkpoints ${fmt(run.checkpointsPerS, 0)}/s in ${fmt(run.txPerS, 0)} tx/s; dashboard ${fmt(pr.dashboardEventsPerS, 0)} events/s; load avg ${la}`);
   console.log(`  by type: ${Object.entries(run.byType).map(([k, v]: any) => `${k} n=${v.n} p50 ${fmt(v.p50)} p99 ${fmt(v.p99)}`).join('; ')}`);
 }

@@ -16,6 +16,7 @@
  * IPC: parent → {job}, {go}, {measure: true|false}, {stop}; child → {ready}, {result}.
  */
 import WebSocket from 'ws';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { EmulatedTerminal } from '../../src/sim/terminal.ts';
 import { encodeBody, frameContent, escapeAndFrame, deviceTimeOf } from '../../src/devices/jt808/index.ts';
 import { loadSeedRoute } from '../../src/supervision/seed-route.ts';
@@ -130,6 +131,9 @@ function sendReport(i: number, k: number, deviceMs: number) {
 }
 
 let timer: NodeJS.Timeout | null = null;
+/** This process's own event loop: a stalled measurer would inflate the latencies it reports. */
+const loop = monitorEventLoopDelay({ resolution: 5 });
+let elu0 = perf.eventLoopUtilization();
 function go() {
   const start = performance.now();
   const wall0 = Math.floor(Date.now() / 1000) * 1000; // device clocks in whole seconds, at or just before real time
@@ -152,17 +156,20 @@ const summary = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); ret
 process.on('message', async (m: any) => {
   if (m.go) go();
   else if (m.measure === true) {
+    loop.reset(); loop.enable(); elu0 = perf.eventLoopUtilization();
     measuring = true; acks = 0; sent = 0; injected = 0; unmatchedAlerts = 0; dashboardEvents = 0;
     ackLat.length = 0; posLat.length = 0; for (const k of Object.keys(alertLat)) delete alertLat[k];
   } else if (m.measure === false) {
     const secs = m.seconds as number;
     measuring = false;
+    loop.disable();
+    const own = { elu: perf.eventLoopUtilization(elu0).utilization, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 };
     await new Promise((r) => setTimeout(r, 1500)); // answers to the window's last frames
     const all = Object.values(alertLat).flat();
     process.send!({ result: {
       mode: job.mode, connected, sentPerS: sent / secs, acksPerS: acks / secs, ack: summary(ackLat),
       alerts: summary(all), alertsByType: Object.fromEntries(Object.entries(alertLat).map(([k, v]) => [k, summary(v)])), injectedTamper: injected,
-      positions: summary(posLat), unmatchedAlerts, dashboardEventsPerS: dashboardEvents / secs,
+      positions: summary(posLat), unmatchedAlerts, dashboardEventsPerS: dashboardEvents / secs, own,
     } });
   } else if (m.stop) {
     if (timer) clearInterval(timer);
