@@ -9,7 +9,7 @@ import { harness, type DbKind, type Harness } from '../harness.ts';
 import { world, tripIn, type World } from './fixtures.ts';
 import { loadSeedRoute } from '../../src/supervision/seed-route.ts';
 import { syntheticTrack, type SyntheticTrackOptions } from '../../src/supervision/synthetic-track.ts';
-import { locate } from '../../src/supervision/corridor.ts';
+import { locate, pointAt } from '../../src/supervision/corridor.ts';
 import type { Fix } from '../../src/supervision/types.ts';
 
 export function supervisionSuite(kind: DbKind, skip: string | false = false) {
@@ -300,6 +300,32 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
       const dev = await alerts(drifter.tripId, 'route_deviation');
       assert.equal(dev.length, 1, 'the 200 m corridor applies to the trip already running'); assert.equal(dev[0].detail.widthM, 200);
       const back = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: patched.body.version, corridorWidthM: original.corridorWidthM, ruleOverrides: original.ruleOverrides } });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+    });
+
+    it('a rest area added to the route, then moved, reaches trips already in memory', async () => {
+      await relogin();
+      const atM = 350_000;
+      const c = pointAt(route.corridor, atM);
+      const place = await h.req('POST', '/api/v1/places', { token: w.supervisor, body: { name: 'Test rest area', kind: 'rest_area', jurisdiction: 'CN', geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, radiusM: 600 } });
+      assert.equal(place.status, 201, JSON.stringify(place.body));
+      const t = await tripIn(w, 'in_transit');
+      const fx = track({ fromM: atM - 4000, toM: atM + 3000, stops: [{ atM: atM - 250, durationMs: 20 * 60_000 }, { atM: atM + 250, durationMs: 20 * 60_000 }] }).fixes;
+      const firstStop = fx.findIndex((f) => f.speedKmh === 0);
+      await post(t.deviceId, fx.slice(0, firstStop)); // the trip is in memory, driving
+      const r = (await h.req('GET', `/api/v1/routes/${w.routeId}`, { token: w.officer })).body;
+      const added = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: r.version, stopZoneIds: [...r.stopZoneIds, place.body.id] } });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      const moving = fx.findIndex((f, i) => i > firstStop && f.speedKmh > 0);
+      await post(t.deviceId, fx.slice(firstStop, moving + 1));
+      assert.deepEqual(await alerts(t.tripId, 'unauthorised_stop'), [], '20 minutes inside the rest area the route now lists');
+      const far = pointAt(route.corridor, atM + 20_000);
+      const moved = await h.req('PATCH', `/api/v1/places/${place.body.id}`, { token: w.supervisor, body: { version: place.body.version, geometry: { type: 'Point', coordinates: [far.lon, far.lat] } } });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      await post(t.deviceId, fx.slice(moving + 1));
+      const st = await alerts(t.tripId, 'unauthorised_stop');
+      assert.equal(st.length, 1, 'the second stop, where the rest area was, is no longer allowed'); assert.equal(st[0].severity, 'warning');
+      const back = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: added.body.version, stopZoneIds: r.stopZoneIds } });
       assert.equal(back.status, 200, JSON.stringify(back.body));
     });
 
