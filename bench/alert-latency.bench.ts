@@ -37,7 +37,9 @@ const TRIPS = arg('trips', 10_000), PROBES = arg('probes', 100), INTERVAL = arg(
 const WRITER_DELAY = arg('writer-delay-ms', 0);
 const WARMUP = arg('warmup', 25), ALERT_EVERY = arg('alert-every-s', 10), DEVIATORS = arg('deviators', 25), DASHBOARDS = arg('dashboards', 1), CHECKPOINT_S = arg('checkpoint-s', 30);
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onelock-alert-bench-'));
+// --data-root: where the temp data dir (the SQLite file) goes; default the OS temp dir (disk here).
+const ri = process.argv.indexOf('--data-root');
+const dataDir = fs.mkdtempSync(path.join(ri > 0 ? process.argv[ri + 1] : os.tmpdir(), 'onelock-alert-bench-'));
 const p = await startPlatform({ env: {}, log: pino({ level: 'warn' }), settings: { dataDir, tokenSecret: 'bench', supervisionCheckpointS: CHECKPOINT_S } });
 if (WRITER_DELAY) (p.ctx.positions as unknown as { opts: { maxDelayMs: number } }).opts.maxDelayMs = WRITER_DELAY;
 const t0 = Date.now();
