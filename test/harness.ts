@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startPlatform, type Platform } from '../src/platform/server.ts';
 import { ManualClock } from '../src/platform/clock.ts';
+import type { Settings } from '../src/platform/config.ts';
 import { seedDemo, DEMO_PASSWORD } from '../src/demo/seed.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -25,7 +26,7 @@ export interface Harness {
   restart(): Promise<void>;
 }
 
-export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } = {}): Promise<Harness> {
+export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean; settings?: Partial<Settings> } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onelock-test-'));
   const clock = new ManualClock(Date.parse('2026-11-28T02:00:00Z'));
   const schema = kind === 'postgres' ? `t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}` : null;
@@ -33,7 +34,7 @@ export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean } 
     env: {},
     clock,
     log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    settings: { dataDir, databaseUrl: kind === 'postgres' ? PG_URL : '', databaseSchema: schema ?? 'public', tokenSecret: 'test-secret-not-for-production', supervisionTickS: 0 /* timers are ticked by the tests, on the ManualClock */ },
+    settings: { dataDir, databaseUrl: kind === 'postgres' ? PG_URL : '', databaseSchema: schema ?? 'public', tokenSecret: 'test-secret-not-for-production', supervisionTickS: 0 /* timers are ticked by the tests, on the ManualClock */, ...opts.settings },
   });
   let p = await start();
   if (opts.seed !== false) await seedDemo(p.ctx, { quick: true });

@@ -17,6 +17,8 @@ export interface LiveEvent {
   lon: number | null;
   lat: number | null;
   data: unknown;
+  /** The event as sent to clients, serialised once on first send and shared by every client. */
+  wire?: string;
 }
 
 export interface LiveFilter {
@@ -56,7 +58,8 @@ export class LiveHub {
   get lastId() { return this.next - 1; }
 
   private emit(e: Omit<LiveEvent, 'id'>) {
-    const ev = { ...e, id: this.next++ } as LiveEvent;
+    const ev = e as LiveEvent;
+    ev.id = this.next++;
     this.ring[ev.id % this.capacity] = ev;
     for (const l of this.listeners) l(ev);
   }

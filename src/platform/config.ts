@@ -52,6 +52,7 @@ export const settingsTable = {
   ruleMaxKmh: s('ONELOCK_RULE_MAX_KMH', 'number', 180, 'rule default: a fix implying more than this speed from the last good one is filtered (maxSpeedKmh)'),
   supervisionTickS: s('ONELOCK_SUPERVISION_TICK_S', 'number', 15, 'seconds between signal-loss, overdue and escalation checks; 0 = no timer (tests tick by hand)'),
   demoSim: s('ONELOCK_DEMO_SIM', 'bool', true, 'with demo data on: run the live demo (emulated e-locks drive the route over JT/T 808 with scripted incidents); false, or serve --no-sim, turns it off'),
+  supervisionCheckpointS: s('ONELOCK_SUPERVISION_CHECKPOINT_S', 'number', 30, 'a trip whose positions raised nothing has its rule state checkpointed at most this often (s); a restart replays the positions after the checkpoint'),
 } as const;
 
 export type SettingsTable = typeof settingsTable;

@@ -15,6 +15,9 @@ import { newId } from '../platform/ids.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { conflict, forbidden, notFound, invalidField } from '../platform/errors.ts';
 
+/** Bus subject of a committed create or update of a registry resource, e.g. `route.changed` (message: {id, version}). */
+export const registryChanged = (name: string) => `${name}.changed`;
+
 export interface ResourceSpec {
   name: string;
   plural: string;
@@ -92,6 +95,7 @@ export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) 
       if (isUniqueViolation(e)) throw conflict('duplicate', `a ${spec.name} with the same unique field already exists`, { cause: String((e as Error).message) });
       throw e;
     }
+    ctx.bus.publish(registryChanged(spec.name), { id: row.id, version: row.version });
     reply.status(201);
     return spec.toDto(row);
   });
@@ -118,6 +122,8 @@ export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) 
       if (isUniqueViolation(e)) throw conflict('duplicate', `a ${spec.name} with the same unique field already exists`);
       throw e;
     }
+    // After the commit: in-memory users (the supervision pipeline's route corridors and fences) reload.
+    ctx.bus.publish(registryChanged(spec.name), { id, version: updated.version });
     return spec.toDto(updated);
   });
 }

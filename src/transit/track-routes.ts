@@ -43,25 +43,37 @@ export const trackRoutes: RouteModule = (app, ctx) => {
   app.get('/api/v1/trips/:id/track', {
     config: { roles: readers },
     schema: {
-      tags: ['trips'], summary: 'Positions in fix-time order; simplifyM thins the line for a zoom level; format=json|csv|geojson',
+      tags: ['trips'],
+      summary: 'Positions in fix-time order; simplifyM thins the line for a zoom level; format=json|csv|geojson. Fixes the impossible-jump filter kept but did not use carry filtered=true; excludeFiltered=true leaves them out',
       params: Type.Object({ id: Type.String() }),
-      querystring: Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()), simplifyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })), format: Format, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200000, default: 50000 })) }),
+      querystring: Type.Object({
+        from: Type.Optional(Type.String()), to: Type.Optional(Type.String()), simplifyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })), format: Format,
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200000, default: 50000 })),
+        excludeFiltered: Type.Optional(Type.Boolean({ description: 'leave out fixes flagged by the impossible-jump filter' })),
+      }),
       response: { 200: Type.Any(), 400: ProblemSchema, 404: ProblemSchema },
     },
   }, async (req, reply): Promise<any> => {
     const trip = await loadTrip(db, req.params.id, req);
     const q = req.query;
-    let sel = db.selectFrom('positions').select(['fix_time', 'lat', 'lon', 'speed_kmh', 'heading', 'battery_pct', 'lock_events', 'late']).where('trip_id', '=', trip.id);
+    let sel = db.selectFrom('positions').select(['fix_time', 'lat', 'lon', 'speed_kmh', 'heading', 'battery_pct', 'lock_events', 'late', 'filtered']).where('trip_id', '=', trip.id);
     const from = time(q.from, 'query.from'), to = time(q.to, 'query.to');
     if (from) sel = sel.where('fix_time', '>=', from);
     if (to) sel = sel.where('fix_time', '<', to);
+    // Left out before simplifying, so a jump far off the line does not survive Douglas–Peucker as a "corner".
+    if (q.excludeFiltered) sel = sel.where('filtered', '=', 0);
     const rows = (await sel.orderBy('fix_time').orderBy('id').limit(q.limit ?? 50000).execute()).map((p) => ({
-      fixTime: p.fix_time, lat: p.lat, lon: p.lon, speedKmh: p.speed_kmh, heading: p.heading, batteryPct: p.battery_pct, lockEvents: JSON.parse(p.lock_events) as string[], late: !!p.late,
+      fixTime: p.fix_time, lat: p.lat, lon: p.lon, speedKmh: p.speed_kmh, heading: p.heading, batteryPct: p.battery_pct, lockEvents: JSON.parse(p.lock_events) as string[], late: !!p.late, filtered: !!p.filtered,
     }));
     const pts = simplifyTrack(rows, q.simplifyM ?? 0);
     return send(reply, q.format, `track-${trip.id}`, pts, () => ({
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { tripId: trip.id, points: pts.length, from: pts[0]?.fixTime ?? null, to: pts.at(-1)?.fixTime ?? null, times: pts.map((p) => p.fixTime) }, geometry: { type: 'LineString', coordinates: pts.map((p) => [p.lon, p.lat]) } }],
+      features: [{
+        type: 'Feature',
+        // A LineString has no per-vertex properties: times and filtered run parallel to the coordinates.
+        properties: { tripId: trip.id, points: pts.length, from: pts[0]?.fixTime ?? null, to: pts.at(-1)?.fixTime ?? null, times: pts.map((p) => p.fixTime), filtered: pts.map((p) => p.filtered), filteredCount: pts.reduce((n, p) => n + (p.filtered ? 1 : 0), 0) },
+        geometry: { type: 'LineString', coordinates: pts.map((p) => [p.lon, p.lat]) },
+      }],
     }));
   });
 

@@ -105,6 +105,32 @@ export function alertsSuite(kind: DbKind, skip: string | false = false) {
       await assert.rejects(h.p.app.injectWS('/api/v1/live'), 'no token, no socket');
     });
 
+    it('live feed: a client following a few trips may take every fix unthrottled; a wide subscription stays throttled', async () => {
+      const { tripId, deviceId } = await tripIn(w, 'in_transit');
+      const terminalId = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body.terminalId;
+      const follow: any[] = [], wide: any[] = [];
+      const ws = await h.p.app.injectWS(`/api/v1/live?token=${w.officer}`);
+      ws.on('message', (m: Buffer) => follow.push(JSON.parse(String(m))));
+      ws.send(JSON.stringify({ subscribe: { positions: { tripIds: [tripId] } }, throttleMs: 0 }));
+      const ws2 = await h.p.app.injectWS(`/api/v1/live?token=${w.officer}`);
+      ws2.on('message', (m: Buffer) => wide.push(JSON.parse(String(m))));
+      ws2.send(JSON.stringify({ subscribe: { positions: 'all' }, throttleMs: 0 }));
+      await until(() => follow.some((m) => m.type === 'subscribed') && wide.some((m) => m.type === 'subscribed'));
+      assert.equal(follow.find((m) => m.type === 'subscribed').throttleMs, 0);
+      assert.equal(wide.find((m) => m.type === 'subscribed').throttleMs, 250, '"all" cannot switch the throttle off');
+      const t0 = h.clock.now() - 60_000;
+      for (let i = 0; i < 3; i++) {
+        await h.p.ctx.positions.write([{ deviceId, terminalId, fixTime: t0 + i * 1000, receivedAt: h.clock.now(), serial: 900 + i, lat: 24.8, lon: [118.6, 118.601, 118.602][i], altitudeM: 0, speedKmh: 60, heading: 90, alarm: 0, status: 0, batteryPct: 80, lockEvents: [], items: {}, late: false, source: 'http', raw: '{}' }]);
+      }
+      const mine = (ms: any[]) => ms.filter((m) => m.type === 'event' && m.kind === 'position' && m.data.tripId === tripId);
+      await until(() => mine(follow).length === 3);
+      assert.deepEqual(mine(follow).map((m) => m.data.lon), [118.6, 118.601, 118.602], 'every fix, in order');
+      await until(() => mine(wide).length >= 1);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.deepEqual(mine(wide).map((m) => m.data.lon), [118.602], 'one throttle window: only the latest fix');
+      ws.terminate(); ws2.terminate();
+    });
+
     it('webhooks: signed, retried with backoff after a failure, and logged', async () => {
       const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
       let failFirst = true;

@@ -9,7 +9,7 @@ import { harness, type DbKind, type Harness } from '../harness.ts';
 import { world, tripIn, type World } from './fixtures.ts';
 import { loadSeedRoute } from '../../src/supervision/seed-route.ts';
 import { syntheticTrack, type SyntheticTrackOptions } from '../../src/supervision/synthetic-track.ts';
-import { locate } from '../../src/supervision/corridor.ts';
+import { locate, pointAt } from '../../src/supervision/corridor.ts';
 import type { Fix } from '../../src/supervision/types.ts';
 
 export function supervisionSuite(kind: DbKind, skip: string | false = false) {
@@ -20,7 +20,8 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
     let serial = 0;
 
     before(async () => {
-      h = await harness(kind); w = await world(h);
+      // An hour between coalesced checkpoints, so the tests see trips whose checkpoint lags their state.
+      h = await harness(kind, { settings: { supervisionCheckpointS: 3600 } }); w = await world(h);
       key = (await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'supervision test gateway' } })).body.key;
     });
     after(async () => h?.close());
@@ -130,6 +131,27 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(rows.length, fx.length);
       assert.deepEqual(rows.map((r, i) => [i, r.filtered]).filter(([, f]) => f === 1), [[6, 1]]);
       assert.deepEqual(await alerts(t.tripId), []);
+      // The track API says which fix it is, in every format, and can leave it out.
+      const url = `/api/v1/trips/${t.tripId}/track`;
+      const json = (await h.req('GET', url, { token: w.officer })).body.items;
+      assert.equal(json.length, fx.length);
+      assert.deepEqual(json.map((p: any, i: number) => [i, p.filtered]).filter(([, f]: any) => f), [[6, true]]);
+      const kept = (await h.req('GET', `${url}?excludeFiltered=true`, { token: w.officer })).body.items;
+      assert.equal(kept.length, fx.length - 1);
+      assert.ok(kept.every((p: any) => p.filtered === false));
+      assert.ok(!kept.some((p: any) => p.fixTime === json[6].fixTime));
+      const csv = String((await h.req('GET', `${url}?format=csv`, { token: w.officer })).body).replace(/^\ufeff/, '').trim().split('\n');
+      const col = csv[0].split(',').indexOf('filtered');
+      assert.ok(col >= 0, csv[0]);
+      assert.deepEqual(csv.slice(1).map((l, i) => [i, l.split(',')[col]]).filter(([, f]) => f === 'true'), [[6, 'true']]);
+      const geo = (await h.req('GET', `${url}?format=geojson`, { token: w.officer })).body.features[0];
+      assert.equal(geo.properties.filteredCount, 1);
+      assert.equal(geo.properties.filtered.length, geo.geometry.coordinates.length);
+      assert.equal(geo.properties.filtered.indexOf(true), 6);
+      const geoKept = (await h.req('GET', `${url}?format=geojson&excludeFiltered=true`, { token: w.officer })).body.features[0];
+      assert.equal(geoKept.geometry.coordinates.length, fx.length - 1); assert.equal(geoKept.properties.filteredCount, 0);
+      const bad = await h.req('GET', `${url}?excludeFiltered=maybe`, { token: w.officer });
+      assert.equal(bad.status, 400);
     });
 
     it('a restart in the middle of a deviation neither repeats the alert nor misses positions stored before the stop', async () => {
@@ -155,6 +177,37 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(after.length, 1, 'one alert across the restart');
       assert.equal(after[0].active, false, 'and it cleared on return');
       const raises = await h.p.ctx.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'alert.raise').where('subject', '=', after[0].id).execute();
+      assert.equal(raises.length, 1);
+    });
+
+    it('checkpoints are coalesced while nothing happens, and a restart from an older checkpoint replays to the same state without repeating the alert', async () => {
+      const t = await tripIn(w, 'in_transit');
+      const tr = track({ fromM: 250_000, toM: 280_000, deviations: [{ fromM: 255_000, toM: 268_000, offsetM: 1500 }] });
+      const off = tr.fixes.map((f, i) => [i, locate(route.corridor, f.lon, f.lat).distanceM] as const).filter(([, d]) => d > 700).map(([i]) => i);
+      const a = off[3] + 1, b = off[3] + 6; // A raises the deviation; B stays off the route and raises nothing
+      assert.ok(off.includes(b - 1), 'B is off the route throughout');
+      const cp = () => h.p.ctx.store.db.selectFrom('rule_checkpoints').selectAll().where('trip_id', '=', t.tripId).executeTakeFirstOrThrow();
+      const maxId = async () => Number((await h.p.ctx.store.db.selectFrom('positions').select((eb) => eb.fn.max('id').as('m')).where('trip_id', '=', t.tripId).executeTakeFirstOrThrow()).m);
+      await post(t.deviceId, tr.fixes.slice(0, a));
+      assert.equal((await alerts(t.tripId, 'route_deviation')).length, 1);
+      assert.equal(Number((await cp()).position_id), await maxId(), 'the batch that raised the alert checkpoints with it');
+      await post(t.deviceId, tr.fixes.slice(a, b));
+      const stale = await cp();
+      assert.ok(Number(stale.position_id) < await maxId(), 'five quiet fixes are not checkpointed yet');
+      await h.restart();
+      const flushed = await cp();
+      assert.equal(Number(flushed.position_id), await maxId(), 'a clean shutdown checkpoints what was evaluated');
+      // As after a crash: the stored checkpoint is the older one; the quiet fixes are replayed at start.
+      await h.p.ctx.store.db.updateTable('rule_checkpoints').set({ state: stale.state, position_id: stale.position_id }).where('trip_id', '=', t.tripId).execute();
+      await h.restart();
+      key = (await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'after restart' } })).body.key;
+      const replayed = await cp();
+      assert.equal(Number(replayed.position_id), await maxId());
+      assert.deepEqual(JSON.parse(replayed.state), JSON.parse(flushed.state), 'replaying the quiet fixes rebuilds the same rule state');
+      await post(t.deviceId, tr.fixes.slice(b));
+      const dev = await alerts(t.tripId, 'route_deviation');
+      assert.equal(dev.length, 1); assert.equal(dev[0].active, false, 'cleared on return');
+      const raises = await h.p.ctx.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'alert.raise').where('subject', '=', dev[0].id).execute();
       assert.equal(raises.length, 1);
     });
 
@@ -188,20 +241,92 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal((await alerts(t.tripId, 'signal_lost'))[0].active, false);
     });
 
-    it('overdue: warned when the ETA projects past the limit, critical after it', async () => {
+    it('overdue: warned when the ETA projects past the limit, critical after it, and the trip is marked overdue where the lifecycle allows', async () => {
+      const atBoundary = await tripIn(w, 'at_boundary'); // mark_overdue is not allowed from at_boundary
       const t = await tripIn(w, 'in_transit');
       const deadline = Date.parse((await trip(t.tripId)).deadlineAt);
+      assert.ok(Date.parse((await trip(atBoundary.tripId)).deadlineAt) <= deadline);
       await post(t.deviceId, track({ fromM: 10_000, toM: 12_000 }).fixes);
       h.clock.set(deadline - 60 * 60_000); // 600 km left, one hour to go
       await h.p.timers.tick();
       await relogin();
       let od = await alerts(t.tripId, 'overdue');
       assert.equal(od.length, 1); assert.equal(od[0].severity, 'warning');
+      assert.equal((await trip(t.tripId)).state, 'in_transit', 'a warning does not change the trip');
       h.clock.set(deadline + 60_000);
       await h.p.timers.tick();
       await relogin();
       od = await alerts(t.tripId, 'overdue');
       assert.equal(od.length, 1, 'the same alert, escalated in severity'); assert.equal(od[0].severity, 'critical');
+      const after = await trip(t.tripId);
+      assert.equal(after.state, 'overdue');
+      const tr = after.transitions.at(-1);
+      assert.deepEqual([tr.action, tr.from, tr.to], ['mark_overdue', 'in_transit', 'overdue'], JSON.stringify(tr)); assert.match(tr.actor, /system/);
+      const audited = await h.p.ctx.store.db.selectFrom('audit_log').select(['actor', 'reason']).where('action', '=', 'trip.mark_overdue').where('subject', '=', t.tripId).execute();
+      assert.equal(audited.length, 1); assert.match(audited[0].reason ?? '', /time limit/);
+      h.clock.advance(60_000);
+      await h.p.timers.tick();
+      assert.equal((await trip(t.tripId)).transitions.filter((x: any) => x.action === 'mark_overdue').length, 1, 'marked once');
+      // critical too, but at the boundary the table has no mark_overdue: the alert stands, the state stays
+      assert.equal((await alerts(atBoundary.tripId, 'overdue'))[0].severity, 'critical');
+      assert.equal((await trip(atBoundary.tripId)).state, 'at_boundary');
+    });
+
+    it('a route change reaches trips already in memory: new corridor width and rule overrides apply, rule state is kept', async () => {
+      await relogin();
+      const original = (await h.req('GET', `/api/v1/routes/${w.routeId}`, { token: w.officer })).body;
+      const rest = along('Zhangpu service area');
+      const stopAt = rest - 27_000; // open road
+      const stopper = await tripIn(w, 'in_transit');
+      const drifter = await tripIn(w, 'in_transit');
+      const start = h.clock.now();
+      const st = track({ startTime: start, fromM: stopAt - 3000, toM: stopAt + 3000, stops: [{ atM: stopAt, durationMs: 25 * 60_000 }] }).fixes;
+      const stopStart = st.find((f) => f.speedKmh === 0)!.time;
+      const cut = st.findIndex((f) => f.time > stopStart + 12 * 60_000);
+      const dr = track({ startTime: start, fromM: 120_000, toM: 140_000, offsetM: 300 }).fixes; // inside the 500 m corridor
+      const half = dr.findIndex((f) => f.time > st[cut].time);
+      await post(stopper.deviceId, st.slice(0, cut));
+      await post(drifter.deviceId, dr.slice(0, half));
+      assert.deepEqual(await alerts(stopper.tripId, 'unauthorised_stop'), [], '12 minutes is under the 15-minute default');
+      assert.deepEqual(await alerts(drifter.tripId, 'route_deviation'), [], '300 m off is inside 500 m');
+      const patched = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: original.version, corridorWidthM: 200, ruleOverrides: { stopWarnMs: 10 * 60_000 } } });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      await post(stopper.deviceId, st.slice(cut));
+      await post(drifter.deviceId, dr.slice(half));
+      const stop = await alerts(stopper.tripId, 'unauthorised_stop');
+      assert.equal(stop.length, 1, 'the 10-minute override applies to the trip already running');
+      assert.equal(stop[0].detail.since, stopStart, 'measured from the stop that began before the change: the rule state was kept');
+      assert.equal(stop[0].firstAt, new Date(st[cut].time).toISOString(), 'raised on the first fix after the change');
+      const dev = await alerts(drifter.tripId, 'route_deviation');
+      assert.equal(dev.length, 1, 'the 200 m corridor applies to the trip already running'); assert.equal(dev[0].detail.widthM, 200);
+      const back = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: patched.body.version, corridorWidthM: original.corridorWidthM, ruleOverrides: original.ruleOverrides } });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+    });
+
+    it('a rest area added to the route, then moved, reaches trips already in memory', async () => {
+      await relogin();
+      const atM = 350_000;
+      const c = pointAt(route.corridor, atM);
+      const place = await h.req('POST', '/api/v1/places', { token: w.supervisor, body: { name: 'Test rest area', kind: 'rest_area', jurisdiction: 'CN', geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, radiusM: 600 } });
+      assert.equal(place.status, 201, JSON.stringify(place.body));
+      const t = await tripIn(w, 'in_transit');
+      const fx = track({ fromM: atM - 4000, toM: atM + 3000, stops: [{ atM: atM - 250, durationMs: 20 * 60_000 }, { atM: atM + 250, durationMs: 20 * 60_000 }] }).fixes;
+      const firstStop = fx.findIndex((f) => f.speedKmh === 0);
+      await post(t.deviceId, fx.slice(0, firstStop)); // the trip is in memory, driving
+      const r = (await h.req('GET', `/api/v1/routes/${w.routeId}`, { token: w.officer })).body;
+      const added = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: r.version, stopZoneIds: [...r.stopZoneIds, place.body.id] } });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      const moving = fx.findIndex((f, i) => i > firstStop && f.speedKmh > 0);
+      await post(t.deviceId, fx.slice(firstStop, moving + 1));
+      assert.deepEqual(await alerts(t.tripId, 'unauthorised_stop'), [], '20 minutes inside the rest area the route now lists');
+      const far = pointAt(route.corridor, atM + 20_000);
+      const moved = await h.req('PATCH', `/api/v1/places/${place.body.id}`, { token: w.supervisor, body: { version: place.body.version, geometry: { type: 'Point', coordinates: [far.lon, far.lat] } } });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      await post(t.deviceId, fx.slice(moving + 1));
+      const st = await alerts(t.tripId, 'unauthorised_stop');
+      assert.equal(st.length, 1, 'the second stop, where the rest area was, is no longer allowed'); assert.equal(st[0].severity, 'warning');
+      const back = await h.req('PATCH', `/api/v1/routes/${w.routeId}`, { token: w.supervisor, body: { version: added.body.version, stopZoneIds: r.stopZoneIds } });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
     });
 
     it('route rule overrides are checked against the rule settings', async () => {
