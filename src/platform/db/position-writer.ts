@@ -53,9 +53,13 @@ export class PositionWriter {
   }
 
   private async flush() {
-    const batch = this.queue;
-    this.queue = [];
-    this.queued = 0;
+    // At most maxBatch records per transaction: under a backlog, taking the whole queue made one
+    // synchronous SQLite commit block the event loop for seconds (no reads, no acks, no timers),
+    // which grew the backlog further. The rest waits for the next flush, kicked when this one ends.
+    let take = 0, n = 0;
+    while (take < this.queue.length && (take === 0 || n + this.queue[take].recs.length <= this.opts.maxBatch)) n += this.queue[take++].recs.length;
+    const batch = this.queue.splice(0, take);
+    this.queued -= n;
     try {
       const results = this.store.sqlite ? this.commitSqlite(batch) : await this.commitPg(batch);
       this.stats.batches++;
