@@ -52,8 +52,9 @@ export function MapPage({ me }: { me: Me }) {
     provideTruckIcons(map);
     map.on('load', async () => {
       await addRoutesAndPlaces(map);
-      // promoteId lets each second's changes go to the worker as a diff keyed by trip.
-      map.addSource('trips', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'tripId', maxzoom: 10, cluster: true, clusterRadius: 45, clusterMaxZoom: 9, clusterProperties: { crit: ['+', ['get', 'crit']] } });
+      // promoteId lets each second's changes go to the worker as a diff keyed by trip; a 32 px tile
+      // buffer holds a marker, so fewer trucks are drawn twice (once faded out) by neighbouring tiles.
+      map.addSource('trips', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'tripId', maxzoom: 10, buffer: 32, cluster: true, clusterRadius: 45, clusterMaxZoom: 9, clusterProperties: { crit: ['+', ['get', 'crit']] } });
       map.addLayer({ id: 'clusters', type: 'circle', source: 'trips', filter: ['has', 'point_count'], paint: {
         'circle-color': ['case', ['>', ['get', 'crit'], 0], '#dc2626', '#2563eb'], 'circle-opacity': 0.8, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2,
         'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 12, 100, 22, 1000, 34] } });

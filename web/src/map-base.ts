@@ -48,7 +48,9 @@ export function softwareGl(): boolean {
  * costs about what it covers: each full-screen pass is several milliseconds. So the sea is the
  * container's colour, not a background layer; land, borders and route corridors share one source,
  * because every line or fill source costs a full-screen stencil pass (its tile clipping masks) per
- * frame; and sources stop making tiles at zoom 10, where their data stops gaining detail.
+ * frame; sources stop making tiles at zoom 10, where their data stops gaining detail; and tiles
+ * carry a thin buffer (16 px: the widest line is the corridor, whose half width fits), since a
+ * tile's geometry is rasterised over its whole buffer before the mask throws the overlap away.
  */
 export function createMap(container: HTMLElement, center: [number, number] = [116.3, 23.4], zoom = 6.2) {
   container.style.background = SEA;
@@ -57,7 +59,7 @@ export function createMap(container: HTMLElement, center: [number, number] = [11
     ...(softwareGl() ? { pixelRatio: SOFTWARE_RESOLUTION.resting } : {}),
     style: {
       version: 8,
-      sources: { basemap: { type: 'geojson', data: basemap(), maxzoom: 10 } },
+      sources: { basemap: { type: 'geojson', data: basemap(), maxzoom: 10, buffer: 16 } },
       layers: [
         // the coast line draws the edge, so the fill needs no antialiasing outline pass of its own
         { id: 'land', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-color': '#f4f1ea', 'fill-antialias': false } },
@@ -72,15 +74,34 @@ export function createMap(container: HTMLElement, center: [number, number] = [11
   const draw = map.painter.drawFunctions;
   map.painter.drawFunctions = { ...draw, sky: (...a) => { if (map.getSky()) draw.sky(...a); } };
   if (softwareGl()) {
-    let settle: number | undefined;
     const r = SOFTWARE_RESOLUTION;
-    map.on('movestart', () => { clearTimeout(settle); if (map.getPixelRatio() !== r.moving) map.setPixelRatio(r.moving); });
-    map.on('moveend', () => { clearTimeout(settle); settle = window.setTimeout(() => map.setPixelRatio(r.resting), r.settleMs); });
+    let settle: number | undefined, own = false;
+    // setPixelRatio resizes the map, and a resize fires movestart/moveend of its own: not a camera move.
+    const ratio = (x: number) => { if (map.getPixelRatio() === x) return; own = true; try { map.setPixelRatio(x); } finally { own = false; } };
+    map.on('movestart', () => { if (own) return; clearTimeout(settle); ratio(r.moving); });
+    map.on('moveend', () => { if (own) return; clearTimeout(settle); settle = window.setTimeout(() => ratio(r.resting), r.settleMs); });
     map.on('remove', () => clearTimeout(settle));
   }
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
+  map.addControl(new ThrottledScale({}), 'bottom-left');
   return map;
+}
+
+/**
+ * MapLibre's scale bar, redrawn at most four times a second while the camera moves: each redraw
+ * is a layout and repaint of the page, which without a GPU costs ~2 ms of every frame of a zoom.
+ */
+class ThrottledScale extends maplibregl.ScaleControl {
+  constructor(options: maplibregl.ScaleControlOptions) {
+    super(options);
+    const update = this._onMove;
+    let last = 0, trailing: number | undefined;
+    this._onMove = () => {
+      clearTimeout(trailing);
+      const wait = 250 - (performance.now() - last);
+      if (wait <= 0) { last = performance.now(); update(); } else trailing = window.setTimeout(() => { last = performance.now(); if (this._map) update(); }, wait);
+    };
+  }
 }
 
 /** An arrow drawn once on a canvas, used as an SDF icon so it can take any colour and rotate with the heading. */
@@ -100,7 +121,7 @@ export async function addRoutesAndPlaces(map: maplibregl.Map) {
   map.addLayer({ id: 'corridor', type: 'line', source: 'basemap', filter: isRoute, paint: { 'line-color': '#16a34a', 'line-opacity': 0.18, 'line-width': ['interpolate', ['exponential', 2], ['zoom'], 5, 4, 14, 120] } });
   map.addLayer({ id: 'route-line', type: 'line', source: 'basemap', filter: isRoute, paint: { 'line-color': '#15803d', 'line-width': 2 } });
   const pts = places.map((p) => ({ type: 'Feature', geometry: p.geometry.type === 'Point' ? p.geometry : { type: 'Point', coordinates: p.geometry.coordinates[0][0] }, properties: { id: p.id, name: p.name, nameZh: p.nameZh, kind: p.kind } }));
-  map.addSource('places', { type: 'geojson', maxzoom: 10, data: { type: 'FeatureCollection', features: pts as any } });
+  map.addSource('places', { type: 'geojson', maxzoom: 10, buffer: 16, data: { type: 'FeatureCollection', features: pts as any } });
   map.addLayer({ id: 'places', type: 'circle', source: 'places', paint: { 'circle-radius': 5, 'circle-color': ['match', ['get', 'kind'], 'rest_area', '#a3a3a3', 'boundary_control_point', '#7c3aed', 'land_port', '#0f766e', '#0ea5e9'], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 } });
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
   map.on('mouseenter', 'places', (e) => { const f = e.features![0]; popup.setLngLat((f.geometry as any).coordinates).setHTML(`<b>${f.properties.nameZh ?? ''}</b><br>${f.properties.name}`).addTo(map); });
