@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database as DB } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { dataPath, type Settings } from '../config.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -42,6 +43,6 @@ export async function openStore(settings: Settings): Promise<Store> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
   return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() };
 }
