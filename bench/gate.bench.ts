@@ -26,6 +26,15 @@ const freePort = () => new Promise<number>((resolve, reject) => {
   const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => { const port = (s.address() as net.AddressInfo).port; s.close(() => resolve(port)); });
 });
 
+/** CPU time (user + system) a process has used so far, ms; Linux /proc, else NaN. */
+function cpuMsOf(pid: number | undefined) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch { return NaN; }
+}
+
 function loadOnce(client: ChildProcess, job: LoadJob) {
   return new Promise<LoadResult>((resolve) => { client.once('message', (m) => resolve(m as LoadResult)); client.send(job); });
 }
@@ -56,15 +65,19 @@ async function main() {
     const w = await loadOnce(client, job('warmup', WARMUP, Math.min(RATE, 250)));
     console.log(`warm-up: ${w.ok}/${w.sent} ok, RTT p99 ${fmt(percentile(w.fromDue, 99))} ms`);
   }
-  const runs: Array<{ rttP50: number; rttP99: number; sendP99: number; decP50: number; decP99: number; achieved: number }> = [];
+  const runs: Array<{ rttP50: number; rttP99: number; sendP99: number; decP50: number; decP99: number; achieved: number; serverCpu: number; clientCpu: number }> = [];
   for (let run = 0; run < RUNS; run++) {
     const since = new Date().toISOString();
-    const r = await loadOnce(client, job(String(run), PER_RUN, RATE));
+    const jobRun = job(String(run), PER_RUN, RATE);
+    const cpu0 = cpuMsOf(server.pid);
+    const r = await loadOnce(client, jobRun);
+    const serverCpu = (cpuMsOf(server.pid) - cpu0) / PER_RUN;
     const report: any = await (await fetch(`${base}/api/v1/gates/report?since=${encodeURIComponent(since)}`, auth)).json();
-    const row = { rttP50: percentile(r.fromDue, 50), rttP99: percentile(r.fromDue, 99), sendP99: percentile(r.fromSend, 99), decP50: report.decisionMs.p50, decP99: report.decisionMs.p99, achieved: r.ok / r.elapsedS };
+    const row = { rttP50: percentile(r.fromDue, 50), rttP99: percentile(r.fromDue, 99), sendP99: percentile(r.fromSend, 99), decP50: report.decisionMs.p50, decP99: report.decisionMs.p99, achieved: r.ok / r.elapsedS, serverCpu, clientCpu: r.clientCpuMs };
     runs.push(row);
     console.log(`run ${run + 1}: ${r.ok}/${r.sent} ok (${JSON.stringify(r.statuses)}) offered ${fmt(r.offeredRate, 0)}/s, answered ${fmt(row.achieved, 0)}/s, client send lag max ${fmt(r.maxSendLagMs)} ms; ` +
-      `decision p50 ${fmt(row.decP50)} ms p99 ${fmt(row.decP99)} ms (server counted ${report.passages}); HTTP RTT from due p50 ${fmt(row.rttP50)} ms p99 ${fmt(row.rttP99)} ms max ${fmt(r.fromDue.at(-1)!)} ms; from send p99 ${fmt(row.sendP99)} ms; ${JSON.stringify(r.decisions)}`);
+      `decision p50 ${fmt(row.decP50)} ms p99 ${fmt(row.decP99)} ms (server counted ${report.passages}); HTTP RTT from due p50 ${fmt(row.rttP50)} ms p99 ${fmt(row.rttP99)} ms max ${fmt(r.fromDue.at(-1)!)} ms; from send p99 ${fmt(row.sendP99)} ms; ` +
+      `CPU per passage: server ${fmt(serverCpu, 3)} ms, client ${fmt(r.clientCpuMs, 3)} ms; load ${os.loadavg()[0].toFixed(2)}; ${JSON.stringify(r.decisions)}`);
   }
   client.send('exit');
   server.kill('SIGTERM');
@@ -72,8 +85,9 @@ async function main() {
   const out = {
     decisionP50: median(runs.map((r) => r.decP50)), decisionP99: median(runs.map((r) => r.decP99)),
     rttP50: median(runs.map((r) => r.rttP50)), rttP99: median(runs.map((r) => r.rttP99)), achievedRate: median(runs.map((r) => r.achieved)),
+    serverCpu: median(runs.map((r) => r.serverCpu)), clientCpu: median(runs.map((r) => r.clientCpu)),
   };
-  console.log(`\nmedian of ${RUNS} runs: decision p50 ${fmt(out.decisionP50)} ms, p99 ${fmt(out.decisionP99)} ms (target < 5); HTTP RTT p50 ${fmt(out.rttP50)} ms, p99 ${fmt(out.rttP99)} ms (target < 20); ${fmt(out.achievedRate, 0)} passages/s answered\nmachine: ${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`\nmedian of ${RUNS} runs: decision p50 ${fmt(out.decisionP50)} ms, p99 ${fmt(out.decisionP99)} ms (target < 5); HTTP RTT p50 ${fmt(out.rttP50)} ms, p99 ${fmt(out.rttP99)} ms (target < 20); ${fmt(out.achievedRate, 0)} passages/s answered; CPU per passage server ${fmt(out.serverCpu, 3)} ms, client ${fmt(out.clientCpu, 3)} ms\nmachine: ${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 

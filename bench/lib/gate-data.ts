@@ -17,7 +17,9 @@ export async function prepareGateTrips(dataDir: string, secret: string, n: numbe
   const [origin, , , dest] = JSON.parse(route.place_ids);
   const drv = db.prepare(`select id from drivers limit 1`).pluck().get() as string;
   const now = new Date().toISOString();
-  const deadline = new Date(Date.now() + 10 * 3600_000).toISOString();
+  // Sealed just now: the deadline is the time limit (840 min) from now, so supervision sees trips
+  // that departed moments ago (not hours ago with no position since, which raises signal_lost).
+  const deadline = new Date(Date.now() + 840 * 60_000).toISOString();
   const goods = JSON.stringify([{ line: 1, hsCode: '85176299', description: 'parts', packages: 10, grossKg: 18000, netKg: 17000, value: 1000, currency: 'CNY' }]);
   const trips: Array<{ plate: string; lock: string }> = [];
   const veh = db.prepare(`insert into vehicles values (?,?,?,?,?,1,?,?)`);
