@@ -13,6 +13,7 @@ import { isUniqueViolation } from '../registry/resource.ts';
 import { decideGate, type Decision } from './gate-decision.ts';
 import { gatherFacts, type RiskCache } from './gate-facts.ts';
 import { applyOutcomeIn, type OutcomeResult } from './outcome.ts';
+import { passageReport } from './passage-report.ts';
 import { publishTripChanged, tripConflict } from '../transit/trips.ts';
 
 const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -31,7 +32,6 @@ const insertPassage = prepared((db, v: PassageRow) => db.insertInto('passages').
   decision_us: v.decision_us, read_at: v.read_at, decided_at: v.decided_at, override_decision: v.override_decision, override_reason: v.override_reason, overridden_by: v.overridden_by, overridden_at: v.overridden_at,
 }));
 
-const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : null);
 
 export function gateRoutes(risk: RiskCache): RouteModule {
   return (app, ctx) => {
@@ -180,12 +180,7 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       if (q.laneId) sel = sel.where('lane_id', '=', q.laneId);
       if (q.since) sel = sel.where('decided_at', '>=', new Date(q.since).toISOString());
       if (q.until) sel = sel.where('decided_at', '<', new Date(q.until).toISOString());
-      const rows = await sel.execute();
-      const by = { release: 0, inspect: 0, hold: 0 } as Record<Decision, number>;
-      for (const r of rows) by[r.decision]++;
-      const autoReleased = rows.filter((r) => r.decision === 'release' && !r.override_decision).length;
-      const ms = rows.map((r) => r.decision_us / 1000).sort((a, b) => a - b);
-      return { passages: rows.length, byDecision: by, overridden: rows.filter((r) => r.override_decision).length, autoReleaseRate: rows.length ? autoReleased / rows.length : null, decisionMs: { p50: pct(ms, 50), p95: pct(ms, 95), p99: pct(ms, 99), max: ms.at(-1) ?? null } };
+      return passageReport(await sel.execute());
     });
   };
 }
