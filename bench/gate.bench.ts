@@ -75,7 +75,7 @@ async function main() {
     const report: any = await (await fetch(`${base}/api/v1/gates/report?since=${encodeURIComponent(since)}`, auth)).json();
     const row = { rttP50: percentile(r.fromDue, 50), rttP99: percentile(r.fromDue, 99), sendP99: percentile(r.fromSend, 99), decP50: report.decisionMs.p50, decP99: report.decisionMs.p99, achieved: r.ok / r.elapsedS, serverCpu, clientCpu: r.clientCpuMs };
     runs.push(row);
-    console.log(`run ${run + 1}: ${r.ok}/${r.sent} ok (${JSON.stringify(r.statuses)}) offered ${fmt(r.offeredRate, 0)}/s, answered ${fmt(row.achieved, 0)}/s, client send lag max ${fmt(r.maxSendLagMs)} ms; ` +
+    console.log(`run ${run + 1}: ${r.ok}/${r.sent} ok (${JSON.stringify(r.statuses)}) offered ${fmt(r.offeredRate, 0)}/s, answered ${fmt(row.achieved, 0)}/s, client send lag max ${fmt(r.maxSendLagMs)} ms, ${r.connections} connections; ` +
       `decision p50 ${fmt(row.decP50)} ms p99 ${fmt(row.decP99)} ms (server counted ${report.passages}); HTTP RTT from due p50 ${fmt(row.rttP50)} ms p99 ${fmt(row.rttP99)} ms max ${fmt(r.fromDue.at(-1)!)} ms; from send p99 ${fmt(row.sendP99)} ms; ` +
       `CPU per passage: server ${fmt(serverCpu, 3)} ms, client ${fmt(r.clientCpuMs, 3)} ms; load ${os.loadavg()[0].toFixed(2)}; ${JSON.stringify(r.decisions)}`);
   }
