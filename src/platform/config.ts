@@ -51,7 +51,6 @@ export const settingsTable = {
   ruleSignalLostS: s('ONELOCK_RULE_SIGNAL_LOST_S', 'int', 300, 'rule default: seconds without a report before signal_lost (signalLostMs)'),
   ruleMaxKmh: s('ONELOCK_RULE_MAX_KMH', 'number', 180, 'rule default: a fix implying more than this speed from the last good one is filtered (maxSpeedKmh)'),
   supervisionTickS: s('ONELOCK_SUPERVISION_TICK_S', 'number', 15, 'seconds between signal-loss, overdue and escalation checks; 0 = no timer (tests tick by hand)'),
-  sqliteCheckpointMs: s('ONELOCK_SQLITE_CHECKPOINT_MS', 'int', 200, 'SQLite: a background thread checkpoints the WAL this often (ms), so commits never stall on it; 0 = inside the committing write, as SQLite does by default'),
 } as const;
 
 export type SettingsTable = typeof settingsTable;

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database as DB } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
-import { startCheckpointer } from './checkpointer.ts';
 import { FifoSqliteDialect } from './fifo-sqlite.ts';
 import { dataPath, type Settings } from '../config.ts';
 
@@ -48,10 +47,6 @@ export async function openStore(settings: Settings): Promise<Store> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  const checkpoints = file !== ':memory:' && settings.sqliteCheckpointMs > 0
-    ? startCheckpointer(conn, path.resolve(file), settings.sqliteCheckpointMs, (m) => process.emitWarning(`SQLite background checkpoint: ${m}`))
-    : null;
   const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: withStatementCache(conn) }) });
-  // The checkpoint thread closes its connection first, so this one is the last and cleans up the WAL.
-  return { db, dialect: 'sqlite', sqlite: conn, close: async () => { await checkpoints?.stop(); await db.destroy(); } };
+  return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() };
 }
