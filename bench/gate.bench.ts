@@ -4,7 +4,7 @@
  * server (`onelock serve`) in another. Reports the server-side decision time (measured by the
  * server around fact gathering + decision, read back from /api/v1/gates/report) and the client's
  * HTTP round trip counted from each request's due time, p50/p99, as medians of runs.
- *   node --import tsx bench/gate.bench.ts [--trips 10000] [--rate 500] [--runs 3] [--warmup 1000] [--profile dir]
+ *   node --import tsx bench/gate.bench.ts [--trips 10000] [--rate 500] [--runs 3] [--warmup 2000] [--profile dir]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,7 @@ import type { LoadJob, LoadResult } from './lib/gate-load.ts';
 
 const argOf = (k: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : undefined; };
 const arg = (k: string, d: number) => Number(argOf(k) ?? d);
-const TRIPS = arg('trips', 10_000), RATE = arg('rate', 500), RUNS = arg('runs', 3), WARMUP = arg('warmup', 1000);
+const TRIPS = arg('trips', 10_000), RATE = arg('rate', 500), RUNS = arg('runs', 3), WARMUP = arg('warmup', 2000);
 const PROFILE = argOf('profile');
 const PER_RUN = Math.floor(TRIPS / RUNS);
 const secret = 'bench-secret';
@@ -64,6 +64,7 @@ async function main() {
   if (WARMUP) {
     const w = await loadOnce(client, job('warmup', WARMUP, Math.min(RATE, 250)));
     console.log(`warm-up: ${w.ok}/${w.sent} ok, RTT p99 ${fmt(percentile(w.fromDue, 99))} ms`);
+    await new Promise((r) => setTimeout(r, 2000)); // let the server settle (JIT, GC) before measuring
   }
   const runs: Array<{ rttP50: number; rttP99: number; sendP99: number; decP50: number; decP99: number; achieved: number; serverCpu: number; clientCpu: number }> = [];
   for (let run = 0; run < RUNS; run++) {
