@@ -1,17 +1,19 @@
 import { Type } from 'typebox';
 import type { RouteModule } from '../platform/http/app.ts';
 import type { AppContext } from '../platform/context.ts';
-import type { PassageRow } from '../platform/db/schema.ts';
+import type { PassageRow, GateLaneRow } from '../platform/db/schema.ts';
 import { ProblemSchema } from '../platform/http/problem.ts';
 import { PageQuery, pageOf, Page } from '../platform/http/pagination.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { newId } from '../platform/ids.ts';
+import { prepared } from '../platform/db/prepared.ts';
 import { newApiKey, hashApiKey } from '../platform/auth/tokens.ts';
 import { forbidden, invalidField, notFound, conflict } from '../platform/errors.ts';
 import { isUniqueViolation } from '../registry/resource.ts';
 import { decideGate, type Decision } from './gate-decision.ts';
 import { gatherFacts, type RiskCache } from './gate-facts.ts';
 import { applyOutcomeIn, type OutcomeResult } from './outcome.ts';
+import { passageReport } from './passage-report.ts';
 import { publishTripChanged, tripConflict } from '../transit/trips.ts';
 
 const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -23,12 +25,30 @@ export const passageDto = (r: PassageRow) => ({
   readAt: r.read_at, decidedAt: r.decided_at, override: r.override_decision ? { decision: r.override_decision, reason: r.override_reason, by: r.overridden_by, at: r.overridden_at } : null,
 });
 
-const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : null);
+// Every lane reading runs these: compiled once.
+const passageByControllerId = prepared((db, v: { gate: string; passageId: string }) => db.selectFrom('passages').selectAll().where('gate_id', '=', v.gate).where('controller_passage_id', '=', v.passageId));
+const insertPassage = prepared((db, v: PassageRow) => db.insertInto('passages').values({
+  id: v.id, gate_id: v.gate_id, lane_id: v.lane_id, controller_passage_id: v.controller_passage_id, inputs: v.inputs, trip_id: v.trip_id, decision: v.decision, reasons: v.reasons,
+  decision_us: v.decision_us, read_at: v.read_at, decided_at: v.decided_at, override_decision: v.override_decision, override_reason: v.override_reason, overridden_by: v.overridden_by, overridden_at: v.overridden_at,
+}));
+
 
 export function gateRoutes(risk: RiskCache): RouteModule {
   return (app, ctx) => {
     const db = ctx.store.db;
     const tags = ['gates'];
+    // Every lane reading names its lane. Lanes are only ever added (never changed or removed), so
+    // a lane once found stays valid; an unknown one is looked up again each time.
+    const lanes = new Map<string, GateLaneRow>();
+    const laneOf = async (gate: string, code: string) => {
+      const k = `${gate}\n${code}`;
+      let l = lanes.get(k);
+      if (!l) {
+        l = await db.selectFrom('gate_lanes').selectAll().where('gate_id', '=', gate).where('code', '=', code).executeTakeFirst();
+        if (l) lanes.set(k, l);
+      }
+      return l;
+    };
 
     app.post('/api/v1/gates', {
       config: { roles: ['supervisor'] },
@@ -80,10 +100,10 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       const { gate, lane } = req.params;
       const p = req.principal!;
       if (p.subjectId && p.subjectId !== gate) throw forbidden('this controller key belongs to another gate');
-      const l = await db.selectFrom('gate_lanes').selectAll().where('gate_id', '=', gate).where('code', '=', lane).executeTakeFirst();
+      const l = await laneOf(gate, lane);
       if (!l) throw notFound('lane', `${gate}/${lane}`);
       const b = req.body;
-      const prior = await db.selectFrom('passages').selectAll().where('gate_id', '=', gate).where('controller_passage_id', '=', b.passageId).executeTakeFirst();
+      const prior = await passageByControllerId.first(db, { gate, passageId: b.passageId });
       if (prior) return { ...passageDto(prior), replay: true };
       const readAt = b.readAt ? Date.parse(b.readAt) : ctx.clock.now();
       const t0 = process.hrtime.bigint();
@@ -99,21 +119,21 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       let outcome: OutcomeResult = { effects: [], trip: null };
       try {
         outcome = await ctx.change(async (trx, audit) => {
-          await trx.insertInto('passages').values(row).execute();
+          await insertPassage.run(trx, row);
           await audit({ actor: actorOf(p), action: 'gate.decision', subject: row.id, after: { tripId: row.trip_id, decision, reasons: reasons.filter((r) => r.outcome !== 'pass').map((r) => r.code), risk: facts.risk } });
           return facts.trip ? applyOutcomeIn(trx, audit, ctx, facts.trip.id, decision, reasons, row.id, p) : { effects: [], trip: null };
         });
       } catch (e) {
         if (isUniqueViolation(e) && String((e as Error).message).includes('passages')) { // a concurrent retry won the race: answer with its passage
-          const won = await db.selectFrom('passages').selectAll().where('gate_id', '=', gate).where('controller_passage_id', '=', b.passageId).executeTakeFirstOrThrow();
+          const won = (await passageByControllerId.first(db, { gate, passageId: b.passageId }))!;
           return { ...passageDto(won), replay: true };
         }
         throw tripConflict(e);
       }
       if (outcome.trip) publishTripChanged(ctx, outcome.trip);
-      const effects = outcome.effects;
-      ctx.bus.publish('gate.passage', passageDto(row));
-      return { ...passageDto(row), effects };
+      const dto = passageDto(row);
+      ctx.bus.publish('gate.passage', dto);
+      return { ...dto, effects: outcome.effects };
     });
 
     app.get('/api/v1/passages', {
@@ -160,12 +180,7 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       if (q.laneId) sel = sel.where('lane_id', '=', q.laneId);
       if (q.since) sel = sel.where('decided_at', '>=', new Date(q.since).toISOString());
       if (q.until) sel = sel.where('decided_at', '<', new Date(q.until).toISOString());
-      const rows = await sel.execute();
-      const by = { release: 0, inspect: 0, hold: 0 } as Record<Decision, number>;
-      for (const r of rows) by[r.decision]++;
-      const autoReleased = rows.filter((r) => r.decision === 'release' && !r.override_decision).length;
-      const ms = rows.map((r) => r.decision_us / 1000).sort((a, b) => a - b);
-      return { passages: rows.length, byDecision: by, overridden: rows.filter((r) => r.override_decision).length, autoReleaseRate: rows.length ? autoReleased / rows.length : null, decisionMs: { p50: pct(ms, 50), p95: pct(ms, 95), p99: pct(ms, 99), max: ms.at(-1) ?? null } };
+      return passageReport(await sel.execute());
     });
   };
 }

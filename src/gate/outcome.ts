@@ -18,8 +18,9 @@ export interface OutcomeResult { effects: string[]; trip: TripRow | null }
 export async function applyOutcomeIn(trx: Trx, audit: (e: AuditEntry) => Promise<void>, ctx: AppContext, tripId: string, decision: Decision, reasons: Reason[], passageId: string | null, p: Principal): Promise<OutcomeResult> {
   const effects: string[] = [];
   let trip = await loadTrip(trx, tripId);
+  // Each step starts from the row the previous one wrote (same transaction), not a fresh read.
   const step = async (action: TripAction, reason: string) => {
-    trip = await tripActionIn(trx, audit, ctx, tripId, action, { reason } as ActionInput, p);
+    trip = await tripActionIn(trx, audit, ctx, tripId, action, { reason } as ActionInput, p, undefined, trip);
     effects.push(action);
   };
   const why = reasons.filter((r) => r.outcome !== 'pass').map((r) => r.code).join(', ') || 'all checks passed';

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './db/schema.ts';
+import type { Database, AuditRow } from './db/schema.ts';
+import { prepared } from './db/prepared.ts';
 import type { Dialect } from './db/connect.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -27,17 +28,37 @@ export function entryHash(prevHash: string, e: { seq: number; at: string; actor:
 }
 
 /**
+ * The head each open transaction has already appended. Once a transaction has written an entry it
+ * holds SQLite's write lock or PostgreSQL's advisory lock until it ends, so nobody else can move
+ * the head and its next entries need not read it (or take the lock) again. Keyed by the
+ * transaction object, so the entry goes away with it, committed or rolled back.
+ */
+const heads = new WeakMap<object, { seq: number; hash: string }>();
+
+// Every change writes here, so both statements are compiled once.
+const chainHead = prepared((db) => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+const insertEntry = prepared((db, v: Omit<AuditRow, 'seq'> & { seq: number }) => db.insertInto('audit_log').values({
+  seq: v.seq, at: v.at, actor: v.actor, action: v.action, subject: v.subject, before: v.before, after: v.after, reason: v.reason, prev_hash: v.prev_hash, hash: v.hash,
+}));
+
+/**
  * Appends inside the caller's transaction, so the audit entry lands with the change or not at all.
  * PostgreSQL takes a transaction-scoped advisory lock to serialise the chain head; SQLite already
  * serialises writers.
  */
 export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, dialect: Dialect, at: string, e: AuditEntry): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(808001)`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const seq = (last?.seq ?? 0) + 1;
-  const prev = last?.hash ?? GENESIS_HASH;
+  let head = trx.isTransaction ? heads.get(trx) : undefined;
+  if (!head) {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(808001)`.execute(trx);
+    const last = await chainHead.first(trx, {});
+    head = { seq: Number(last?.seq ?? 0), hash: last?.hash ?? GENESIS_HASH };
+  }
+  const seq = head.seq + 1;
+  const prev = head.hash;
   const row = { seq, at, actor: e.actor, action: e.action, subject: e.subject, before: json(e.before), after: json(e.after), reason: e.reason ?? null };
-  await trx.insertInto('audit_log').values({ ...row, prev_hash: prev, hash: entryHash(prev, row) }).execute();
+  const hash = entryHash(prev, row);
+  await insertEntry.run(trx, { ...row, prev_hash: prev, hash });
+  if (trx.isTransaction) heads.set(trx, { seq, hash });
 }
 
 export interface AuditVerdict {

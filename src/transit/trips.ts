@@ -16,12 +16,16 @@ import { TRANSITIONS, nextState, SIDE_STATES, type TripAction, type TripState } 
 import { tripDto, sealSessionDto, transitionDto } from './dto.ts';
 import { TRIP_CHANGED } from '../platform/db/position-writer.ts';
 import { recordTransition, openSealSession, closeSealSessions, latestPosition } from './trip-store.ts';
+import { prepared } from '../platform/db/prepared.ts';
 
 const errs = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const Id = Type.Object({ id: Type.String() });
 
+// Read by every lifecycle action and gate passage: compiled once.
+const tripById = prepared((db, v: { id: string }) => db.selectFrom('trips').selectAll().where('id', '=', v.id));
+
 export async function loadTrip(db: AppContext['store']['db'] | Trx, id: string, req?: FastifyRequest): Promise<TripRow> {
-  const row = await db.selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await tripById.first(db, { id });
   const own = req ? ownEnterprise(req) : null;
   if (!row || (own && row.enterprise_id !== own)) throw notFound('trip', id);
   return row;
@@ -99,11 +103,12 @@ async function effects(trx: Trx, ctx: AppContext, trip: TripRow, action: TripAct
 /**
  * One lifecycle action inside a caller's transaction: the table decides, effects run, the
  * transition and audit entry are written. Callers that chain actions (the gate) use this so the
- * whole chain commits once; publish TRIP_CHANGED after the commit.
+ * whole chain commits once; publish TRIP_CHANGED after the commit. A chain may pass `current`, the
+ * row as read or returned earlier in the same transaction, instead of having it read again.
  */
-export async function tripActionIn(trx: Trx, audit: (e: AuditEntry) => Promise<void>, ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest): Promise<TripRow> {
+export async function tripActionIn(trx: Trx, audit: (e: AuditEntry) => Promise<void>, ctx: AppContext, tripId: string, action: TripAction, input: ActionInput, p: Principal | null, req?: FastifyRequest, current?: TripRow): Promise<TripRow> {
   const actor = actorOf(p);
-  const trip = await loadTrip(trx, tripId, req);
+  const trip = current?.id === tripId ? current : await loadTrip(trx, tripId, req);
   const to = nextState(trip.state as TripState, action, trip.resume_state as TripState | null);
   const set = await effects(trx, ctx, trip, action, to, input, actor, p);
   const next: TripRow = { ...trip, ...set, state: to, version: trip.version + 1, updated_at: ctx.nowIso() };

@@ -3,6 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, type DbKind, type Harness } from '../harness.ts';
 import { sampleDraw, selectForInspection } from '../../src/gate/risk-selection.ts';
+import { nearestRank } from '../../src/gate/passage-report.ts';
 import { world, tripIn, act, uniq, type World } from './fixtures.ts';
 
 export function gateSuite(kind: DbKind, skip: string | false = false) {
@@ -167,6 +168,13 @@ export function gateSuite(kind: DbKind, skip: string | false = false) {
       assert.deepEqual(audit.body.items.map((e: any) => e.action), ['gate.override', 'gate.decision']);
       const rep = (await h.req('GET', `/api/v1/gates/report?gateId=${gateId}`, { token: w.supervisor })).body;
       assert.ok(rep.passages >= 10); assert.ok(rep.autoReleaseRate > 0 && rep.autoReleaseRate < 1); assert.ok(rep.decisionMs.p99 >= rep.decisionMs.p50);
+      // the report agrees with the stored passages it summarises
+      const listed = (await h.req('GET', `/api/v1/passages?gateId=${gateId}&limit=200`, { token: w.supervisor })).body.items;
+      assert.equal(listed.length, rep.passages);
+      const ms = listed.map((x: any) => x.decisionMs).sort((a: number, b: number) => a - b);
+      assert.deepEqual(rep.decisionMs, { p50: nearestRank(ms, 50), p95: nearestRank(ms, 95), p99: nearestRank(ms, 99), max: ms.at(-1) });
+      assert.equal(rep.autoReleaseRate, listed.filter((x: any) => x.decision === 'release' && !x.override).length / listed.length);
+      assert.equal(rep.byDecision.hold, listed.filter((x: any) => x.decision === 'hold').length);
     });
 
     it('a controller key for one gate cannot post to another', async () => {

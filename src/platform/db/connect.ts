@@ -4,8 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database as DB } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
+import { FifoSqliteDialect } from './fifo-sqlite.ts';
 import { dataPath, type Settings } from '../config.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,10 +40,13 @@ export async function openStore(settings: Settings): Promise<Store> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const Sqlite = (await import('better-sqlite3')).default;
   const conn = new Sqlite(file);
+  // WAL with synchronous=NORMAL: a commit is in the WAL (handed to the OS) before it returns, so it
+  // survives a crash of the process; a power cut may lose the last commits but never corrupts the
+  // database. FULL would add an fsync to every commit.
   conn.pragma('journal_mode = WAL');
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
+  const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: withStatementCache(conn) }) });
   return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() };
 }
