@@ -22,6 +22,8 @@ export const signWebhook = (secret: string, ts: number, body: string) => createH
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<number> = Promise.resolve(0);
+  private stopped = false;
+  private abort = new AbortController();
   constructor(private ctx: AppContext, private fetchImpl: typeof fetch = fetch) {
     ctx.bus.subscribe<AlertDto>(ALERT_CHANGED, (a) => void this.enqueue(a).catch((e) => ctx.log.error({ err: e }, 'webhook enqueue failed')));
   }
@@ -37,8 +39,10 @@ export class WebhookDispatcher {
   }
 
   kick(delay = 0) {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.runDue(), delay);
+    // A failed run is logged, not thrown into the void: the rows stay pending and the next kick retries.
+    this.timer = setTimeout(() => void this.runDue().catch((e) => { if (!this.stopped) this.ctx.log.error({ err: e }, 'webhook delivery run failed'); }), delay);
     this.timer.unref();
   }
 
@@ -56,25 +60,33 @@ export class WebhookDispatcher {
         .select(['webhook_deliveries.id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'webhook_deliveries.event', 'webhooks.url', 'webhooks.secret'])
         .where('webhook_deliveries.state', '=', 'pending').where('webhook_deliveries.next_attempt_at', '<=', this.ctx.nowIso()).orderBy('webhook_deliveries.id').limit(100).execute();
       for (const d of due) {
+        if (this.stopped) break; // left pending: the next start sends it
         n++;
         const ts = Math.floor(this.ctx.clock.now() / 1000);
         let status: number | null = null, error: string | null = null;
         try {
-          const res = await this.fetchImpl(d.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-onelock-event': d.event, 'x-onelock-delivery': String(d.id), 'x-onelock-signature': `t=${ts},v1=${signWebhook(d.secret, ts, d.payload)}` }, body: d.payload, signal: AbortSignal.timeout(5000) });
+          const res = await this.fetchImpl(d.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-onelock-event': d.event, 'x-onelock-delivery': String(d.id), 'x-onelock-signature': `t=${ts},v1=${signWebhook(d.secret, ts, d.payload)}` }, body: d.payload, signal: AbortSignal.any([AbortSignal.timeout(5000), this.abort.signal]) });
           status = res.status;
           if (!res.ok) error = `HTTP ${res.status}`;
         } catch (e) { error = (e as Error).message; }
+        if (this.stopped) break; // shutting down mid-request is not the receiver's failure: no attempt counted
         const attempts = d.attempts + 1;
         const state = !error ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
         await db.updateTable('webhook_deliveries').set({ state, attempts, last_status: status, last_error: error, updated_at: this.ctx.nowIso(), next_attempt_at: new Date(this.ctx.clock.now() + backoffMs(attempts)).toISOString() }).where('id', '=', d.id).execute();
       }
       const next = await db.selectFrom('webhook_deliveries').select('next_attempt_at').where('state', '=', 'pending').orderBy('next_attempt_at').limit(1).executeTakeFirst();
-      if (next) this.kick(Math.max(100, Date.parse(next.next_attempt_at) - this.ctx.clock.now()));
+      if (next && !this.stopped) this.kick(Math.max(100, Date.parse(next.next_attempt_at) - this.ctx.clock.now()));
     }
     return n;
   }
 
-  stop() { if (this.timer) clearTimeout(this.timer); }
+  /** No new runs; waits for the one in progress, so the store can close under no query of ours. */
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await this.chain.catch(() => 0);
+  }
 }
 
 export const webhookRoutes: RouteModule = (app, ctx) => {

@@ -80,7 +80,7 @@ export async function startPlatform(opts: { settings?: Partial<Settings>; clock?
     ctx, app, routeTable, live, webhooks, jt808, commands, supervisor, timers,
     async close() {
       await timers.stop();
-      webhooks.stop();
+      await webhooks.stop();
       commands.stop();
       await jt808.close();
       await app.close();
