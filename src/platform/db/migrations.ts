@@ -381,7 +381,19 @@ const m004_device_commands: Step = async (db) => {
 };
 
 /** Ordered list; append only. A released migration is never edited. */
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags]];
+/**
+ * The re-send guard keyed time first. Keyed device first, every fix of 10,000 interleaved locks
+ * lands on a different index page, so each commit wrote one 4 KB page per fix to the WAL (and the
+ * checkpoint again to the database): measured 34 -> 24 µs per stored fix. Fixes arrive in time
+ * order across devices, so time-first keys append to the same few pages. Same columns, so the
+ * same uniqueness, and PostgreSQL's ON CONFLICT (device_id, fix_time, serial) still finds it.
+ */
+const m007_positions_dedupe_time_first: Step = async (db) => {
+  await db.schema.createIndex('positions_dedupe_time').on('positions').columns(['fix_time', 'device_id', 'serial']).unique().execute();
+  await db.schema.dropIndex('positions_dedupe').execute();
+};
+
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect, schema?: string) {
   const provider: MigrationProvider = {
