@@ -28,13 +28,20 @@ export const certificateRoutes: RouteModule = (app, ctx) => {
 
   app.get(base, {
     config: { roles: READERS },
-    schema: { tags, summary: 'Certificates (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery, batchId: Type.Optional(Type.String()) }), response: { 200: Page(Type.Any()) } },
+    schema: { tags, summary: 'Certificates (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery, batchId: Type.Optional(Type.String()), number: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(Type.Union(['valid', 'replaced', 'cancelled', 'expired'].map((s) => Type.Literal(s)))) }), response: { 200: Page(Type.Any()) } },
   }, async (req) => {
     let q = db.selectFrom('certificates').select(COLUMNS);
     const own = ownEnterprise(req);
     if (own !== null) q = q.where('enterprise_id', '=', own);
     if (req.query.batchId) q = q.where('batch_id', '=', req.query.batchId);
+    if (req.query.number) q = q.where('number', '=', req.query.number);
     const now = ctx.clock.now();
+    // The status a reader sees (statusOf): replaced and cancelled are stored, valid and expired are
+    // an issued certificate before and after its validity.
+    const st = req.query.status, at = new Date(now).toISOString();
+    if (st === 'valid') q = q.where('status', '=', 'issued').where('valid_until', '>', at);
+    else if (st === 'expired') q = q.where('status', '=', 'issued').where('valid_until', '<=', at);
+    else if (st) q = q.where('status', '=', st as 'replaced' | 'cancelled');
     return pageOf(q, 'id', req.query, ctx.settings.pageLimitMax).run((r) => certificateDto(r as CertificateRow, now));
   });
 

@@ -192,11 +192,25 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(cx.body.status, 'cancelled');
       assert.equal((await h.req('GET', `/api/v1/verify/${c2.body.number}`)).body.status, 'cancelled');
 
+      // The list filters by the status a reader sees, on the server.
+      const listed = async (q: string, token = officer) => (await h.req('GET', `/api/v1/certificates?batchId=${batchId}&${q}`, { token })).body.items.map((x: any) => x.number).sort();
+      assert.deepEqual(await listed('status=valid'), [rep.body.number]);
+      assert.deepEqual(await listed('status=replaced'), [c.body.number]);
+      assert.deepEqual(await listed('status=cancelled'), [c2.body.number]);
+      assert.deepEqual(await listed(`number=${c2.body.number}`), [c2.body.number]);
+      const bad = await h.req('GET', '/api/v1/certificates?status=lost', { token: officer });
+      assert.equal(bad.status, 400); assert.ok(bad.body.code);
+      const batchesIn = async (st: string) => (await h.req('GET', `/api/v1/inspection-batches?state=${st}&limit=200`, { token: officer })).body.items.map((x: any) => x.id);
+      assert.ok((await batchesIn('passed')).includes(batchId)); assert.ok(!(await batchesIn('failed')).includes(batchId));
+
       const t0 = h.clock.now();
       h.clock.advance(14 * DAY - 60_000);
       assert.equal((await h.req('GET', `/api/v1/verify/${rep.body.number}`)).body.status, 'valid');
       h.clock.advance(2 * 60_000);
       assert.equal((await h.req('GET', `/api/v1/verify/${rep.body.number}`)).body.status, 'expired');
+      const later = await h.login('officer.cn'); // the morning's token has expired by now
+      assert.deepEqual(await listed('status=expired', later), [rep.body.number]);
+      assert.deepEqual(await listed('status=valid', later), []);
       h.clock.set(t0);
       assert.equal((await h.req('GET', '/api/v1/verify/CN-QZ-2026-999999')).status, 404);
     });
@@ -336,8 +350,12 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       assert.ok((await h.req('GET', '/api/v1/inspection-sites', { token: exporter })).body.items.some((s: any) => s.name.includes('Yongchun')));
       const appts = (await h.req('GET', '/api/v1/appointments', { token: exporter })).body.items;
       assert.ok(appts.length >= 2 && appts.every((a: any) => a.perishable));
-      const batches = (await h.req('GET', '/api/v1/inspection-batches?limit=200', { token: exporter })).body.items;
-      assert.ok(batches.some((b: any) => b.state === 'failed' && /mrl_exceeded: imidacloprid 1.6/.test(b.failureReasons[0])));
+      const batches = (await h.req('GET', '/api/v1/inspection-batches?state=failed&limit=200', { token: exporter })).body.items;
+      assert.ok(batches.length && batches.every((b: any) => b.state === 'failed'));
+      assert.ok(batches.some((b: any) => /mrl_exceeded: imidacloprid 1.6/.test(b.failureReasons[0])));
+      const apps = (await h.req('GET', '/api/v1/inspection-applications?destination=MY', { token: exporter })).body.items;
+      assert.ok(apps.length && apps.every((a: any) => a.destination === 'MY'));
+      assert.equal((await h.req('GET', '/api/v1/inspection-applications?destination=XX', { token: exporter })).body.items.length, 0);
       const certs = (await h.req('GET', '/api/v1/certificates?limit=200', { token: exporter })).body.items;
       const demo = certs.find((x: any) => x.content.exporter.name.includes('Yongchun') && x.content.consignee.name === 'Selangor Fresh Fruits Sdn Bhd');
       assert.ok(demo, 'demo certificate');

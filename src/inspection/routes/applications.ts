@@ -20,11 +20,14 @@ export const applicationRoutes: RouteModule = (app, ctx) => {
   const db = ctx.store.db;
   app.get('/api/v1/inspection-applications', {
     config: { roles: READERS },
-    schema: { tags, summary: 'Inspection applications (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery }), response: { 200: Page(Type.Any()) } },
+    schema: { tags, summary: 'Inspection applications (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.String({ maxLength: 32 })), destination: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })), commodity: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Page(Type.Any()) } },
   }, async (req) => {
     let q = db.selectFrom('inspection_applications').selectAll();
     const own = ownEnterprise(req);
     if (own !== null) q = q.where('enterprise_id', '=', own);
+    if (req.query.state) q = q.where('state', '=', req.query.state);
+    if (req.query.destination) q = q.where('destination', '=', req.query.destination);
+    if (req.query.commodity) q = q.where('commodity', '=', req.query.commodity);
     return pageOf(q, 'id', req.query, ctx.settings.pageLimitMax).run(applicationDto);
   });
 

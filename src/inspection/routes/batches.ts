@@ -16,6 +16,8 @@ import { errs, Id, READERS, STAFF, visible, j } from './common.ts';
 
 const tags = ['inspection-batches'];
 
+const BATCH_STATES = ['pending', 'passed', 'failed', 'exhausted', 'expired'] as const;
+
 export const batchDto = (r: InspectionBatchRow, now: number) => ({
   id: r.id, applicationId: r.application_id, enterpriseId: r.enterprise_id, commodity: r.commodity, destination: r.destination,
   quantityKg: fromGrams(r.quantity_g), remainingKg: fromGrams(r.remaining_g), state: effectiveState(batchView(r), now),
@@ -31,13 +33,18 @@ export const batchRoutes: RouteModule = (app, ctx) => {
 
   app.get(base, {
     config: { roles: READERS },
-    schema: { tags, summary: 'Inspection batches (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery, applicationId: Type.Optional(Type.String()) }), response: { 200: Page(Type.Any()) } },
+    schema: { tags, summary: 'Inspection batches (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery, applicationId: Type.Optional(Type.String()), state: Type.Optional(Type.Union(BATCH_STATES.map((s) => Type.Literal(s)))) }), response: { 200: Page(Type.Any()) } },
   }, async (req) => {
     let q = db.selectFrom('inspection_batches').selectAll();
     const own = ownEnterprise(req);
     if (own !== null) q = q.where('enterprise_id', '=', own);
     if (req.query.applicationId) q = q.where('application_id', '=', req.query.applicationId);
     const now = ctx.clock.now();
+    // `expired` is not stored: a passed batch past its expiry answers expired (effectiveState).
+    const st = req.query.state, at = new Date(now).toISOString();
+    if (st === 'expired') q = q.where('state', '=', 'passed').where('expires_at', '<=', at);
+    else if (st === 'passed') q = q.where('state', '=', 'passed').where('expires_at', '>', at);
+    else if (st) q = q.where('state', '=', st);
     return pageOf(q, 'id', req.query, ctx.settings.pageLimitMax).run((r) => batchDto(r, now));
   });
 
