@@ -16,9 +16,12 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 // No Playwright trace here: its screencast copies and encodes every frame the compositor makes
 // (~8 ms of compositor time a frame on software GL), which would measure the harness, not the map.
 test.use({ trace: 'off' });
-// The machine is shared: a burst of someone else's work can starve one 12 s window. One retry
-// measures again from scratch (new server, new page); the results file says which attempt it was.
-test.describe.configure({ retries: 1 });
+// The machine is shared: a burst of someone else's work, or of the VM host's, can starve the
+// 12 s windows (one CI run measured 19 and 25 fps panning two attempts in a row, then 51 and 53 fps
+// minutes later with the same build). A retry measures again from scratch (new server, new page);
+// the results file says which attempt it was.
+const ATTEMPTS = 3;
+test.describe.configure({ retries: ATTEMPTS - 1 });
 
 let fleet: Awaited<ReturnType<typeof startFleetServer>> | null = null;
 test.afterAll(async () => { await fleet?.close(); });
@@ -130,7 +133,7 @@ test('5,000 live trucks: the map keeps ≥ 30 fps and no long task over 200 ms',
 Browser: Chromium ${browser.version()} headless (Debian), WebGL on ${gl}; the map drew at
 pixel ratio ${live.ratios.join('/')} following the feed and ${moving.ratios.join('/')} while moving (software GL: see README, Dashboard).
 Load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; other engineers' work shared the two cores with the
-browser, the server and the load generator. Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, attempt ${testInfo.retry + 1} of 2.
+browser, the server and the load generator. Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, attempt ${testInfo.retry + 1} of ${ATTEMPTS}.
 
 | phase (${WINDOW_MS / 1000} s each) | median fps | lowest 1 s window | map redraws/s (median) | worst frame gap | long tasks > 50 ms | longest | target |
 |---|---|---|---|---|---|---|---|
