@@ -56,12 +56,12 @@ async function authenticate(req: FastifyRequest, ctx: AppContext, cache: Map<str
   if (apiKey) {
     const hash = hashApiKey(apiKey);
     const hit = cache.get(hash);
-    if (hit && hit.until > Date.now()) return hit.p;
+    if (hit && hit.until > ctx.clock.now()) return hit.p;
     const row = await ctx.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
     if (!row) throw unauthorized('unknown or revoked API key');
     const p: Principal = { id: row.id, name: row.label, role: row.role as Role, enterpriseId: null, administration: (row.administration as Principal['administration']) ?? null, subjectId: row.subject_id };
     if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { p, until: Date.now() + 30_000 });
+    cache.set(hash, { p, until: ctx.clock.now() + 30_000 });
     return p;
   }
   if (h?.startsWith('Bearer ')) return ctx.tokens.verify(h.slice(7));
