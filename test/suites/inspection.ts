@@ -61,17 +61,12 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       return b.body.id as string;
     };
     const batchWith = async (quantityKg: number, residues: object[]) => {
-      const a = await lodge({});
-      assert.equal(a.status, 201, JSON.stringify(a.body));
-      const b = await h.req('POST', '/api/v1/inspection-batches', { token: officer, body: { applicationId: a.body.id, quantityKg } });
-      assert.equal(b.status, 201, JSON.stringify(b.body));
-      const i = await h.req('POST', `/api/v1/inspection-batches/${b.body.id}/inspection`, { token: officer, body: { conform: true, sampleId: 'S-1' } });
-      assert.equal(i.status, 200, JSON.stringify(i.body));
-      const again = await h.req('POST', `/api/v1/inspection-batches/${b.body.id}/inspection`, { token: officer, body: { conform: true } });
+      const batchId = await inspectedBatch(quantityKg);
+      const again = await h.req('POST', `/api/v1/inspection-batches/${batchId}/inspection`, { token: officer, body: { conform: true } });
       assert.equal(again.body.code, 'already_inspected');
-      const l = await h.req('POST', `/api/v1/inspection-batches/${b.body.id}/lab-results`, { token: officer, body: { lab: 'Quanzhou lab', residues } });
+      const l = await h.req('POST', `/api/v1/inspection-batches/${batchId}/lab-results`, { token: officer, body: { lab: 'Quanzhou lab', residues } });
       assert.equal(l.status, 201, JSON.stringify(l.body));
-      return { batchId: b.body.id as string, lab: l.body };
+      return { batchId, lab: l.body };
     };
 
     it('an application to a destination that needs registered facilities is refused with every reason; a registered one is lodged', async () => {
