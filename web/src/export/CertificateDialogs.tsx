@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { post } from '../api.ts';
 import { useT } from '../i18n.tsx';
 import { Problem } from './Problem.tsx';
+import { ReasonDialog } from './ReasonDialog.tsx';
 
 /** Replace: a new number linked both ways to this one, with the reason and what changed. */
 export function ReplaceDialog({ cert, onClose, onDone }: { cert: any; onClose: () => void; onDone: () => void }) {
@@ -35,20 +36,8 @@ export function ReplaceDialog({ cert, onClose, onDone }: { cert: any; onClose: (
 /** Cancel with a reason; verification then answers cancelled. */
 export function CancelDialog({ cert, onClose, onDone }: { cert: any; onClose: () => void; onDone: () => void }) {
   const t = useT();
-  const [reason, setReason] = useState(''), [v, setV] = useState(''), [err, setErr] = useState<unknown>(null);
   return (
-    <div className="modal" role="dialog">
-      <form onSubmit={async (e) => {
-        e.preventDefault(); setV(''); setErr(null);
-        if (!reason.trim()) return setV(`${t('reason')}: ${t('required')}`);
-        try { await post(`/api/v1/certificates/${cert.id}/cancel`, { reason: reason.trim() }); onDone(); } catch (x) { setErr(x); }
-      }}>
-        <h3>{t('x.cancelCertificate')}: {cert.number}</h3>
-        <label>{t('reason')} *<textarea name="reason" value={reason} onChange={(e) => setReason(e.target.value)} /></label>
-        {v && <p className="error">{v}</p>}
-        <Problem err={err} />
-        <div className="row"><button type="submit" className="danger" data-testid="cancel-submit">{t('x.cancelCertificate')}</button><button type="button" className="ghost" onClick={onClose}>{t('cancel')}</button></div>
-      </form>
-    </div>
+    <ReasonDialog title={`${t('x.cancelCertificate')}: ${cert.number}`} submitLabel={t('x.cancelCertificate')} testId="cancel-submit" danger onClose={onClose}
+      act={async (reason) => { await post(`/api/v1/certificates/${cert.id}/cancel`, { reason }); onDone(); }} />
   );
 }

@@ -4,6 +4,7 @@ import { useT } from '../i18n.tsx';
 import { usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
 import { FacilityForm } from './FacilityForm.tsx';
+import { ReasonDialog } from './ReasonDialog.tsx';
 import { PesticideRecords } from './PesticideRecords.tsx';
 import { day } from './format.ts';
 
@@ -59,20 +60,8 @@ export function FacilitiesPage({ me }: { me: Me }) {
 /** Suspend or reinstate, always with a reason (it goes into the audit log). */
 function StatusDialog({ kind, f, action, onClose, onDone }: { kind: string; f: any; action: 'suspend' | 'reinstate'; onClose: () => void; onDone: (x: any) => void }) {
   const t = useT();
-  const [reason, setReason] = useState(''), [v, setV] = useState(''), [err, setErr] = useState<unknown>(null);
   return (
-    <div className="modal" role="dialog">
-      <form onSubmit={async (e) => {
-        e.preventDefault(); setV(''); setErr(null);
-        if (!reason.trim()) return setV(`${t('reason')}: ${t('required')}`);
-        try { onDone(await post(`/api/v1/${kind}/${f.id}/${action}`, { reason: reason.trim() })); } catch (x) { setErr(x); }
-      }}>
-        <h3>{t(`x.${action}`)}: {f.regNo} {f.name}</h3>
-        <label>{t('reason')} *<textarea name="reason" value={reason} onChange={(e) => setReason(e.target.value)} /></label>
-        {v && <p className="error">{v}</p>}
-        <Problem err={err} />
-        <div className="row"><button type="submit" data-testid="status-submit">{t(`x.${action}`)}</button><button type="button" className="ghost" onClick={onClose}>{t('cancel')}</button></div>
-      </form>
-    </div>
+    <ReasonDialog title={`${t(`x.${action}`)}: ${f.regNo} ${f.name}`} submitLabel={t(`x.${action}`)} testId="status-submit" onClose={onClose}
+      act={async (reason) => onDone(await post(`/api/v1/${kind}/${f.id}/${action}`, { reason }))} />
   );
 }
