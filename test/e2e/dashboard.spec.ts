@@ -1,4 +1,5 @@
-import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { auth, login, token } from './session.ts';
 import fs from 'node:fs';
 
 /**
@@ -6,23 +7,6 @@ import fs from 'node:fs';
  * Lock terminals are the faked peer: their fixes are posted through the HTTP ingest with a device key.
  */
 test.describe.configure({ mode: 'serial' });
-
-const PASSWORD = 'onelock-demo';
-async function token(request: APIRequestContext, username: string) {
-  const r = await request.post('/api/v1/auth/login', { data: { username, password: PASSWORD } });
-  expect(r.ok()).toBeTruthy();
-  return (await r.json()).token as string;
-}
-const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-
-async function login(page: Page, username: string) {
-  await page.goto('/');
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  // the first page of the role's navigation is showing once login has finished
-  await expect(page.locator('header nav a.on')).toBeVisible();
-}
 
 /** Posts a short track for every in-transit trip, as the locks would; returns the trips and the device key. */
 async function driveTrucks(request: APIRequestContext, sup: string, lockEvents: string[] = []) {

@@ -1,4 +1,5 @@
-import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { auth, login, token } from './session.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -9,21 +10,7 @@ import fs from 'node:fs';
  */
 test.describe.configure({ mode: 'serial' });
 
-const PASSWORD = 'onelock-demo';
 const stamp = Date.now().toString(36).toUpperCase();
-async function token(request: APIRequestContext, username: string) {
-  const r = await request.post('/api/v1/auth/login', { data: { username, password: PASSWORD } });
-  expect(r.ok()).toBeTruthy();
-  return (await r.json()).token as string;
-}
-const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-async function login(page: Page, username: string) {
-  await page.goto('/');
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  await expect(page.locator('header nav a.on')).toBeVisible();
-}
 /** Tomorrow at the site (UTC+8), so no slot is in the past or inside the lead time. */
 const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
 const slotStartUtc = (hh: number) => new Date(Date.parse(`${tomorrow}T${String(hh).padStart(2, '0')}:00:00+08:00`)).toISOString();
