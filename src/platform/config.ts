@@ -52,6 +52,7 @@ export const settingsTable = {
   ruleMaxKmh: s('ONELOCK_RULE_MAX_KMH', 'number', 180, 'rule default: a fix implying more than this speed from the last good one is filtered (maxSpeedKmh)'),
   supervisionTickS: s('ONELOCK_SUPERVISION_TICK_S', 'number', 15, 'seconds between signal-loss, overdue and escalation checks; 0 = no timer (tests tick by hand)'),
   demoSim: s('ONELOCK_DEMO_SIM', 'bool', true, 'with demo data on: run the live demo (emulated e-locks drive the route over JT/T 808 with scripted incidents); false, or serve --no-sim, turns it off'),
+  sqliteCheckpointMs: s('ONELOCK_SQLITE_CHECKPOINT_MS', 'int', 50, 'SQLite: a background thread checkpoints the WAL this often (ms), so no commit stalls the event loop copying and syncing it; 0 = SQLite checkpoints inside commits'),
   supervisionCheckpointS: s('ONELOCK_SUPERVISION_CHECKPOINT_S', 'number', 30, 'a trip whose positions raised nothing has its rule state checkpointed at most this often (s); a restart replays the positions after the checkpoint'),
 } as const;
 

@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database as DB } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { FifoSqliteDialect } from './fifo-sqlite.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { dataPath, type Settings } from '../config.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,6 +17,8 @@ export interface Store {
   dialect: Dialect;
   /** The better-sqlite3 handle, for the few hot paths (position group commit) that bypass the query builder. */
   sqlite?: import('better-sqlite3').Database;
+  /** SQLite's background WAL checkpointer, when it runs. */
+  checkpointer?: Checkpointer;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,10 @@ export async function openStore(settings: Settings): Promise<Store> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
+  const checkpointer = file !== ':memory:' && settings.sqliteCheckpointMs > 0
+    ? startCheckpointer(conn, path.resolve(file), { everyMs: settings.sqliteCheckpointMs }, (m) => process.emitWarning(`SQLite background checkpoint: ${m}`))
+    : undefined;
   const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: withStatementCache(conn) }) });
-  return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() };
+  // The checkpoint thread closes its connection first, so this one is the last and cleans up the WAL.
+  return { db, dialect: 'sqlite', sqlite: conn, checkpointer, close: async () => { await checkpointer?.stop(); await db.destroy(); } };
 }
