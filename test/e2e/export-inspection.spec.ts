@@ -244,6 +244,14 @@ test('an officer replaces one certificate and cancels another; verification show
   await page.getByRole('dialog').getByTestId('cancel-submit').click();
   await expect(first.getByTestId('certificate-status')).toHaveText('已撤销');
   await page.screenshot({ path: 'test-results/export-certificates.png', fullPage: true });
+  // The status filter asks the server: filtering the loaded page would miss matches on later pages.
+  const filtered = page.waitForRequest((r) => r.url().includes('/api/v1/certificates?') && r.url().includes('status=cancelled'));
+  await page.locator('.toolbar select').first().selectOption('cancelled');
+  await filtered;
+  await expect(first.getByTestId('certificate-status')).toHaveText('已撤销');
+  await expect(page.locator('tr[data-certificate]:not([data-status="cancelled"])')).toHaveCount(0);
+  await page.locator('.toolbar select').first().selectOption('');
+  await expect(page.locator(`tr[data-certificate="${second}"]`)).toBeVisible();
 
   await first.locator('a', { hasText: certNumber }).click();
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-status', 'cancelled');

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useT } from '../i18n.tsx';
 import { usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
@@ -10,9 +10,10 @@ export const BATCH_STATES = ['pending', 'passed', 'failed', 'exhausted', 'expire
 /** Inspection batches (批次), newest first: what remains to be written off and why a batch failed. */
 export function BatchesPage() {
   const t = useT();
-  const list = usePaged('/api/v1/inspection-batches');
   const [state, setState] = useState('');
-  const rows = useMemo(() => list.items.filter((b: any) => !state || b.state === state), [list.items, state]);
+  // Filtered by the server: filtering the loaded page would hide matches on later pages.
+  const list = usePaged(`/api/v1/inspection-batches${state ? `?state=${state}` : ''}`);
+  const rows = list.items;
   return (
     <div>
       <div className="toolbar">

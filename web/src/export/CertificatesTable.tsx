@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { download, type Me } from '../api.ts';
 import { useT } from '../i18n.tsx';
 import { usePaged } from './usePaged.ts';
@@ -12,11 +12,13 @@ export const CERT_STATES = ['valid', 'replaced', 'cancelled', 'expired'];
 export function CertificatesTable({ me, batchId, compact = false, onChanged }: { me: Me; batchId?: string; compact?: boolean; onChanged?: () => void }) {
   const t = useT();
   const staff = me.role !== 'enterprise';
-  const list = usePaged(`/api/v1/certificates${batchId ? `?batchId=${batchId}` : ''}`);
   const [status, setStatus] = useState('');
+  // Filtered by the server: filtering the loaded page would hide matches on later pages.
+  const query = new URLSearchParams({ ...(batchId ? { batchId } : {}), ...(status ? { status } : {}) }).toString();
+  const list = usePaged(`/api/v1/certificates${query ? `?${query}` : ''}`);
   const [dialog, setDialog] = useState<{ kind: 'replace' | 'cancel'; cert: any } | null>(null);
   const [err, setErr] = useState<unknown>(null);
-  const rows = useMemo(() => list.items.filter((c: any) => !status || c.status === status), [list.items, status]);
+  const rows = list.items;
   const done = () => { setDialog(null); list.reload(); onChanged?.(); };
   const get = (c: any, kind: 'pdf' | 'xml') => { setErr(null); download(`/api/v1/certificates/${c.id}/${kind}`, `${c.number}.${kind}`).catch(setErr); };
   return (
