@@ -69,6 +69,15 @@ test('an exporter lodges an inspection application; a refused one shows the reas
   applicationId = (await page.getByTestId('apply-msg').locator('b').textContent())!;
   expect(applicationId).toMatch(/^iap_/);
   await expect(page.locator(`tr[data-application="${applicationId}"]`)).toContainText('鲜活易腐');
+  // The destination filter asks the server; Thailand lists none of this Malaysian application.
+  const destination = page.locator('div:has(> [data-testid=applications]) > .toolbar select').first();
+  const asked = page.waitForRequest((r) => r.url().includes('/api/v1/inspection-applications?') && r.url().includes('destination=TH'));
+  await destination.selectOption('TH');
+  await asked;
+  await expect(page.locator(`tr[data-application="${applicationId}"]`)).toHaveCount(0);
+  await destination.selectOption('MY');
+  await expect(page.locator(`tr[data-application="${applicationId}"]`)).toBeVisible();
+  await destination.selectOption('');
   const a = await (await request.get(`/api/v1/inspection-applications/${applicationId}`, { headers: auth(exporter) })).json();
   expect(a).toMatchObject({ state: 'lodged', destination: 'MY', quantityKg: 26000, orchardRegNo, perishable: true, consignee: { name: 'Importer Sdn Bhd' }, pointOfEntry: { locode: 'MYPKG', name: 'Port Klang' } });
 });

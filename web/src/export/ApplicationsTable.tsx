@@ -12,14 +12,19 @@ import { kg, when } from './format.ts';
  */
 export function ApplicationsTable({ staff }: { staff: boolean }) {
   const t = useT();
-  const list = usePaged('/api/v1/inspection-applications');
-  const [batches, setBatches] = useState<Map<string, any>>(new Map());
   const [filter, setFilter] = useState({ destination: '', commodity: '', open: staff });
+  // Destination and commodity are filtered by the server (a filter over the loaded page would miss
+  // matches on later pages); the choices are every pair the requirements register covers.
+  const query = new URLSearchParams({ ...(filter.destination ? { destination: filter.destination } : {}), ...(filter.commodity ? { commodity: filter.commodity } : {}) }).toString();
+  const list = usePaged(`/api/v1/inspection-applications${query ? `?${query}` : ''}`);
+  const [batches, setBatches] = useState<Map<string, any>>(new Map());
+  const [reqs, setReqs] = useState<Array<{ country: string; commodity: string }>>([]);
   const [opening, setOpening] = useState<any | null>(null);
   useEffect(() => { all('/api/v1/inspection-batches', 2000).then((bs) => setBatches(new Map(bs.map((b) => [b.applicationId, b])))).catch(() => {}); }, [list.items.length]);
-  const rows = useMemo(() => list.items.filter((a: any) => (!filter.destination || a.destination === filter.destination) && (!filter.commodity || a.commodity === filter.commodity) && (!filter.open || !batches.has(a.id))), [list.items, filter, batches]);
-  const dests = [...new Set(list.items.map((a: any) => a.destination))].sort();
-  const coms = [...new Set(list.items.map((a: any) => a.commodity))].sort();
+  useEffect(() => { all('/api/v1/requirements').then(setReqs).catch(() => {}); }, []);
+  const rows = useMemo(() => list.items.filter((a: any) => !filter.open || !batches.has(a.id)), [list.items, filter.open, batches]);
+  const dests = [...new Set(reqs.map((r) => r.country))].sort();
+  const coms = [...new Set(reqs.map((r) => r.commodity))].sort();
   return (
     <div>
       <div className="toolbar">
