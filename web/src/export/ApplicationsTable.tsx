@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { all, post } from '../api.ts';
 import { useT } from '../i18n.tsx';
 import { commodityOf } from './seed.ts';
-import { usePaged } from './usePaged.ts';
+import { listUrl, usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
 import { kg, when } from './format.ts';
 
@@ -15,8 +15,7 @@ export function ApplicationsTable({ staff }: { staff: boolean }) {
   const [filter, setFilter] = useState({ destination: '', commodity: '', open: staff });
   // Destination and commodity are filtered by the server (a filter over the loaded page would miss
   // matches on later pages); the choices are every pair the requirements register covers.
-  const query = new URLSearchParams({ ...(filter.destination ? { destination: filter.destination } : {}), ...(filter.commodity ? { commodity: filter.commodity } : {}) }).toString();
-  const list = usePaged(`/api/v1/inspection-applications${query ? `?${query}` : ''}`);
+  const list = usePaged(listUrl('/api/v1/inspection-applications', { destination: filter.destination, commodity: filter.commodity }));
   const [batches, setBatches] = useState<Map<string, any>>(new Map());
   const [reqs, setReqs] = useState<Array<{ country: string; commodity: string }>>([]);
   const [opening, setOpening] = useState<any | null>(null);

@@ -3,7 +3,7 @@ import { all, get, post, type Me } from '../api.ts';
 import { useT } from '../i18n.tsx';
 import { SlotGrid, type SlotView } from './SlotGrid.tsx';
 import { SiteForm } from './SiteForm.tsx';
-import { usePaged } from './usePaged.ts';
+import { listUrl, usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
 import { siteClock, siteDate, siteToday } from './format.ts';
 import { commodityOf } from './seed.ts';
@@ -30,7 +30,7 @@ export function AppointmentsPage({ me, applicationId }: { me: Me; applicationId?
   const [msg, setMsg] = useState('');
   const [stateFilter, setStateFilter] = useState('');
   const [gen, setGen] = useState(0);
-  const list = usePaged(`/api/v1/appointments${stateFilter ? `?state=${stateFilter}` : ''}`);
+  const list = usePaged(listUrl('/api/v1/appointments', { state: stateFilter }));
   const site = sites.find((s) => s.id === siteId);
 
   const loadSites = () => all('/api/v1/inspection-sites').then((s) => { setSites(s); if (!siteId && s[0]) { setSiteId(s[0].id); setDay(siteToday(s[0].utcOffsetMinutes)); } }, setErr);

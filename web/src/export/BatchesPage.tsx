@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useT } from '../i18n.tsx';
-import { usePaged } from './usePaged.ts';
+import { listUrl, usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
 import { commodityOf } from './seed.ts';
 import { day, kg } from './format.ts';
@@ -12,8 +12,7 @@ export function BatchesPage() {
   const t = useT();
   const [state, setState] = useState('');
   // Filtered by the server: filtering the loaded page would hide matches on later pages.
-  const list = usePaged(`/api/v1/inspection-batches${state ? `?state=${state}` : ''}`);
-  const rows = list.items;
+  const list = usePaged(listUrl('/api/v1/inspection-batches', { state }));
   return (
     <div>
       <div className="toolbar">
@@ -23,7 +22,7 @@ export function BatchesPage() {
       <Problem err={list.err} />
       <table className="grid small" data-testid="batches">
         <thead><tr><th>{t('x.batch')}</th><th>{t('x.commodity')}</th><th>{t('x.destination')}</th><th>{t('x.quantity')}</th><th>{t('x.remaining')}</th><th>{t('state')}</th><th>{t('x.expires')}</th><th>{t('reasons')}</th></tr></thead>
-        <tbody>{rows.map((b: any) => (
+        <tbody>{list.items.map((b: any) => (
           <tr key={b.id} data-batch={b.id}>
             <td><a href={`#/exports/batch/${b.id}`}>{b.id}</a></td>
             <td>{commodityOf(b.commodity)?.nameZh ?? b.commodity}</td><td>{b.destination}</td><td>{kg(b.quantityKg)}</td>
@@ -33,7 +32,7 @@ export function BatchesPage() {
           </tr>
         ))}</tbody>
       </table>
-      {!rows.length && !list.loading && <p className="muted">{t('x.nothing')}</p>}
+      {!list.items.length && !list.loading && <p className="muted">{t('x.nothing')}</p>}
       <More list={list} />
     </div>
   );

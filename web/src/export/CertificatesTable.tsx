@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { download, type Me } from '../api.ts';
 import { useT } from '../i18n.tsx';
-import { usePaged } from './usePaged.ts';
+import { listUrl, usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
 import { CancelDialog, ReplaceDialog } from './CertificateDialogs.tsx';
 import { day, kg } from './format.ts';
@@ -14,11 +14,9 @@ export function CertificatesTable({ me, batchId, compact = false, onChanged }: {
   const staff = me.role !== 'enterprise';
   const [status, setStatus] = useState('');
   // Filtered by the server: filtering the loaded page would hide matches on later pages.
-  const query = new URLSearchParams({ ...(batchId ? { batchId } : {}), ...(status ? { status } : {}) }).toString();
-  const list = usePaged(`/api/v1/certificates${query ? `?${query}` : ''}`);
+  const list = usePaged(listUrl('/api/v1/certificates', { batchId, status }));
   const [dialog, setDialog] = useState<{ kind: 'replace' | 'cancel'; cert: any } | null>(null);
   const [err, setErr] = useState<unknown>(null);
-  const rows = list.items;
   const done = () => { setDialog(null); list.reload(); onChanged?.(); };
   const get = (c: any, kind: 'pdf' | 'xml') => { setErr(null); download(`/api/v1/certificates/${c.id}/${kind}`, `${c.number}.${kind}`).catch(setErr); };
   return (
@@ -30,7 +28,7 @@ export function CertificatesTable({ me, batchId, compact = false, onChanged }: {
       <Problem err={list.err ?? err} />
       <table className="grid small" data-testid="certificates">
         <thead><tr><th>{t('x.certificateNo')}</th><th>{t('state')}</th>{!compact && <th>{t('x.commodity')}</th>}<th>{t('x.destination')}</th><th>{t('x.quantity')}</th><th>{t('x.validUntil')}</th><th>{t('x.links')}</th><th>{t('actions')}</th></tr></thead>
-        <tbody>{rows.map((c: any) => (
+        <tbody>{list.items.map((c: any) => (
           <tr key={c.id} data-certificate={c.number} data-status={c.status}>
             <td><a href={`#/verify/${c.number}`}>{c.number}</a></td>
             <td><span className={`badge cs-${c.status}`} data-testid="certificate-status">{t(`x.cs.${c.status}`)}</span></td>
@@ -46,7 +44,7 @@ export function CertificatesTable({ me, batchId, compact = false, onChanged }: {
           </tr>
         ))}</tbody>
       </table>
-      {!rows.length && !list.loading && <p className="muted">{t('x.nothing')}</p>}
+      {!list.items.length && !list.loading && <p className="muted">{t('x.nothing')}</p>}
       <More list={list} />
       {dialog?.kind === 'replace' && <ReplaceDialog cert={dialog.cert} onClose={() => setDialog(null)} onDone={done} />}
       {dialog?.kind === 'cancel' && <CancelDialog cert={dialog.cert} onClose={() => setDialog(null)} onDone={done} />}

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import { all, post, type Me } from '../api.ts';
 import { useT } from '../i18n.tsx';
-import { usePaged } from './usePaged.ts';
+import { listUrl, usePaged } from './usePaged.ts';
 import { More, Problem } from './Problem.tsx';
 import { FacilityForm } from './FacilityForm.tsx';
 import { ReasonDialog } from './ReasonDialog.tsx';
@@ -17,8 +17,7 @@ export function FacilitiesPage({ me }: { me: Me }) {
   const staff = me.role !== 'enterprise';
   const [kind, setKind] = useState<(typeof KINDS)[number]>('orchards');
   const [status, setStatus] = useState(''), [regNo, setRegNo] = useState(''), [search, setSearch] = useState('');
-  const q = new URLSearchParams({ ...(status ? { status } : {}), ...(search ? { regNo: search } : {}) }).toString();
-  const list = usePaged(`/api/v1/${kind}${q ? `?${q}` : ''}`);
+  const list = usePaged(listUrl(`/api/v1/${kind}`, { status, regNo: search }));
   const [ents, setEnts] = useState<Map<string, string>>(new Map());
   const [acting, setActing] = useState<{ f: any; action: 'suspend' | 'reinstate' } | null>(null);
   const [open, setOpen] = useState<string | null>(null);

@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'react';
 import { get } from '../api.ts';
 
+/** `path` with the non-empty `params` as its query string (a filter left at "all" is no parameter). */
+export const listUrl = (path: string, params: Record<string, string | undefined> = {}) => {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
+  return q ? `${path}?${q}` : path;
+};
+
 const withPage = (url: string, limit: number, cursor: string | null) => `${url}${url.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
 /**
