@@ -97,7 +97,7 @@ async function main() {
 }
 
 /** What bench/lib/server-timing.mjs collected in the server since the last call. */
-async function serverTiming(server: ChildProcess, file: string): Promise<{ handlerMs: number[]; loopDelayMaxMs: number; loopDelayP99Ms: number }> {
+async function serverTiming(server: ChildProcess, file: string): Promise<{ handlerMs: number[]; loopDelayMaxMs: number }> {
   fs.rmSync(file, { force: true });
   server.kill('SIGUSR2');
   for (let i = 0; i < 200; i++) {

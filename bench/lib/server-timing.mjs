@@ -23,7 +23,7 @@ if (file) {
     return emit.apply(this, arguments);
   };
   process.on('SIGUSR2', () => {
-    const out = { handlerMs: durations, loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6 };
+    const out = { handlerMs: durations, loopDelayMaxMs: loop.max / 1e6 };
     durations = [];
     loop.reset();
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(out));

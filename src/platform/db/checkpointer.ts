@@ -65,8 +65,8 @@ export interface CheckpointerOptions {
 }
 
 export interface Checkpointer {
-  /** Times the main connection finished a checkpoint so that the next commit restarts the WAL, and the event-loop time those took. */
-  readonly stats: { restarts: number; restartMs: number; restartMaxMs: number };
+  /** Times the main connection finished a checkpoint so that the next commit restarts the WAL. */
+  readonly stats: { restarts: number };
   stop(): Promise<void>;
 }
 
@@ -77,20 +77,16 @@ export function startCheckpointer(conn: Sqlite, file: string, opts: Checkpointer
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, everyMs: opts.everyMs, restartPages, tailPages: 32, shared: shared.buffer } });
   worker.unref();
   conn.pragma(`wal_autocheckpoint = ${opts.safetyPages ?? restartPages * 8}`);
-  const stats = { restarts: 0, restartMs: 0, restartMaxMs: 0 };
+  const stats = { restarts: 0 };
   let alive = true;
   // Polled rather than messaged: reading a shared slot costs nothing, and a message would queue
   // behind whatever the event loop is doing anyway.
   const poll = setInterval(() => {
     if (Atomics.load(shared, READY) === 0 || !conn.open || conn.inTransaction) return;
     Atomics.store(shared, READY, 0);
-    const t0 = performance.now();
     try {
       const [r] = conn.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
       if (!r.busy && r.log === r.checkpointed) stats.restarts++;
-      const ms = performance.now() - t0;
-      stats.restartMs += ms;
-      stats.restartMaxMs = Math.max(stats.restartMaxMs, ms);
     } catch (e) { onError((e as Error).message); }
   }, 5);
   poll.unref();

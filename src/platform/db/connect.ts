@@ -8,7 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database as DB } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { FifoSqliteDialect } from './fifo-sqlite.ts';
-import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { dataPath, type Settings } from '../config.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,8 +17,6 @@ export interface Store {
   dialect: Dialect;
   /** The better-sqlite3 handle, for the few hot paths (position group commit) that bypass the query builder. */
   sqlite?: import('better-sqlite3').Database;
-  /** SQLite's background WAL checkpointer, when it runs. */
-  checkpointer?: Checkpointer;
   close(): Promise<void>;
 }
 
@@ -55,5 +53,5 @@ export async function openStore(settings: Settings): Promise<Store> {
     : undefined;
   const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: withStatementCache(conn) }) });
   // The checkpoint thread closes its connection first, so this one is the last and cleans up the WAL.
-  return { db, dialect: 'sqlite', sqlite: conn, checkpointer, close: async () => { await checkpointer?.stop(); await db.destroy(); } };
+  return { db, dialect: 'sqlite', sqlite: conn, close: async () => { await checkpointer?.stop(); await db.destroy(); } };
 }

@@ -342,14 +342,14 @@ export class Supervisor {
     const now = this.ctx.clock.now();
     // Read outside the queue: positions are evaluated between the pages, not after all of them.
     const supervised = await this.activeTripStates();
+    // Undefined when the step failed or the supervisor closed: no chunks then.
     const rows = await this.enqueue(async () => {
-      const rows = supervised;
-      const active = new Set(rows.map((r) => r.id));
+      const active = new Set(supervised.map((r) => r.id));
       for (const id of this.trips.keys()) if (!active.has(id)) this.trips.delete(id);
       // Supervised but never heard from (sealed, the lock silent): loaded so signal loss can fire.
-      const missing = rows.filter((r) => !this.trips.has(r.id)).map((r) => r.id);
+      const missing = supervised.filter((r) => !this.trips.has(r.id)).map((r) => r.id);
       if (missing.length) await this.commit([...(await this.loadMany(missing))].map(([t, items]) => this.replayWork(t, items)));
-      return rows;
+      return supervised;
     });
     // setImmediate between chunks: SQLite answers synchronously, so without it the chunks ran back
     // to back as microtasks (~120 ms for 10,000 trips) and no socket was read meanwhile.
