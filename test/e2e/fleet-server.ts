@@ -11,8 +11,6 @@ import { FleetDriver } from './fleet-driver.ts';
 import type { FleetTruck } from './fleet-seed.ts';
 import { PASSWORD } from './session.ts';
 
-export { PASSWORD };
-
 const SECRET = 'map-perf-secret';
 const freePort = (): Promise<number> => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
 

@@ -1,7 +1,8 @@
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
-import { startFleetServer, PASSWORD } from './fleet-server.ts';
+import { startFleetServer } from './fleet-server.ts';
+import { PASSWORD } from './session.ts';
 
 /**
  * Issue #6 point 10: with 5,000 live trucks the map stays fluid — at least 30 frames per second
