@@ -307,6 +307,37 @@ test('resolveAlert: after an officer resolves, the next occurrence raises again'
   assert.deepEqual(again.map((o) => o.kind), ['raise']);
 });
 
+test('overdue resolved by an officer: not raised again against the same deadline, raised against a new one', () => {
+  const ctx = seedTripContext(T0);
+  const st = initTripState(ctx, cfg);
+  const kinds = (at: number, c = ctx) => checkOverdue(st, at, c, cfg).outputs.map((o) => `${o.kind}:${o.severity}`);
+  assert.deepEqual(kinds(ctx.deadline + MIN), ['raise:critical']);
+  resolveAlert(st, 'overdue');
+  assert.deepEqual(kinds(ctx.deadline + 2 * MIN), [], 'the next tick after the resolve');
+  assert.deepEqual(kinds(ctx.deadline + 5 * 3_600_000), []);
+  const extended = { ...ctx, deadline: ctx.deadline + 6 * 3_600_000 };
+  assert.deepEqual(kinds(extended.deadline + MIN, extended), ['raise:critical'], 'a new deadline passed is a new occurrence');
+});
+
+test('overdue warning resolved: not re-warned, still escalates past the deadline; forgotten once the projection is back inside', () => {
+  const ctx = seedTripContext(T0);
+  const st = initTripState(ctx, cfg); // not moved: the ETA projects past the deadline
+  const kinds = (at: number) => checkOverdue(st, at, ctx, cfg).outputs.map((o) => `${o.kind}:${o.severity}`);
+  st.avgSpeedKmh = 1;
+  assert.deepEqual(kinds(T0 + MIN), ['raise:warning']);
+  resolveAlert(st, 'overdue');
+  assert.deepEqual(kinds(T0 + 2 * MIN), []);
+  st.avgSpeedKmh = 80;
+  assert.deepEqual(kinds(T0 + 3 * MIN), [], 'back on schedule');
+  st.avgSpeedKmh = 1;
+  assert.deepEqual(kinds(T0 + 4 * MIN), ['raise:warning'], 'slipping again is a new occurrence');
+  resolveAlert(st, 'overdue');
+  assert.deepEqual(kinds(ctx.deadline + MIN), ['raise:critical']);
+  const json = JSON.parse(JSON.stringify(st));
+  resolveAlert(json, 'overdue');
+  assert.deepEqual(checkOverdue(json, ctx.deadline + 2 * MIN, ctx, cfg).outputs, [], 'what was resolved survives a checkpoint');
+});
+
 test('restart: a JSON round trip of the state mid-trip continues with identical outputs', () => {
   const ctx = seedTripContext(T0);
   const tr = track({

@@ -178,9 +178,12 @@ export function evaluateBatch(state: TripRuleState, fixes: readonly Fix[], ctx: 
 
 /**
  * An officer resolved the alert: forget it so the next occurrence raises a new one. (The
- * alert workflow calls this; rules never resolve seal_opened/tamper by themselves.)
+ * alert workflow calls this; rules never resolve seal_opened/tamper by themselves.) Overdue has no
+ * next occurrence while the deadline stands, so what was resolved is kept (see checkOverdue).
  */
 export function resolveAlert(state: TripRuleState, type: AlertType): TripRuleState {
+  const severity = state.open[type];
+  if (type === 'overdue' && severity !== undefined && state.overdueDeadline !== undefined) state.overdueHandled = { deadline: state.overdueDeadline, severity };
   delete state.open[type];
   if (type === 'route_deviation') state.devByLate = false;
   return state;

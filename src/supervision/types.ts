@@ -152,6 +152,13 @@ export interface TripRuleState {
   milestones: MilestoneType[];
   /** Recent wrong_password times (bounded). */
   wrongPw: number[];
+  /** Deadline the open overdue alert was raised against. */
+  overdueDeadline?: number;
+  /**
+   * The overdue alert an officer resolved, by deadline and severity: the condition persists after
+   * a resolve (a late trip stays late), so without this the next tick raised it again.
+   */
+  overdueHandled?: { deadline: number; severity: Severity };
 }
 
 interface OutputBase {

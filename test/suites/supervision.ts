@@ -267,6 +267,11 @@ export function supervisionSuite(kind: DbKind, skip: string | false = false) {
       h.clock.advance(60_000);
       await h.p.timers.tick();
       assert.equal((await trip(t.tripId)).transitions.filter((x: any) => x.action === 'mark_overdue').length, 1, 'marked once');
+      // an officer resolves it: the trip is still late, but that is what was handled, so no tick raises it again
+      const rs = await h.req('POST', `/api/v1/alerts/${od[0].id}/resolve`, { token: w.officer, body: { disposition: 'driver_contacted', comment: 'delayed at the weighbridge' } });
+      assert.equal(rs.status, 200, JSON.stringify(rs.body));
+      for (let i = 0; i < 3; i++) { h.clock.advance(15 * 60_000); await h.p.timers.tick(); }
+      assert.deepEqual((await alerts(t.tripId, 'overdue')).map((x) => x.state), ['resolved'], 'not re-raised after the resolve');
       // critical too, but at the boundary the table has no mark_overdue: the alert stands, the state stays
       assert.equal((await alerts(atBoundary.tripId, 'overdue'))[0].severity, 'critical');
       assert.equal((await trip(atBoundary.tripId)).state, 'at_boundary');
