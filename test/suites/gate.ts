@@ -95,6 +95,9 @@ export function gateSuite(kind: DbKind, skip: string | false = false) {
       const within = await tripIn(w, 'in_transit');
       assert.equal((await pass({ ...(await readingsFor(within.tripId)), grossKg: 18520 })).body.decision, 'release');
 
+      const big = await h.req('POST', '/api/v1/risk/rules', { token: w.supervisor, body: { name: 'high value', minValue: 12_345_678.91, active: false } });
+      assert.equal(big.status, 201, JSON.stringify(big.body));
+      assert.equal((await h.req('GET', `/api/v1/risk/rules/${big.body.id}`, { token: w.supervisor })).body.minValue, 12_345_678.91, 'a value threshold is kept to the cent');
       const rule = await h.req('POST', '/api/v1/risk/rules', { token: w.supervisor, body: { name: 'citrus 0805', hsPrefix: '0805' } });
       assert.equal(rule.status, 201);
       const targeted = await tripIn(w, 'in_transit');

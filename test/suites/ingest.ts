@@ -29,6 +29,16 @@ export function ingestSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(after.batteryPct, 88); assert.ok(after.lastSeenAt);
     });
 
+    it('measurements come back as they were sent, on either database (no 4-byte floats)', async () => {
+      const { tripId, deviceId } = await tripIn(w, 'in_transit');
+      const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      const sent = { terminalId: dev.terminalId, fixTime: new Date(h.clock.now() - 5_000).toISOString(), serial: 77, lat: 24.712345, lon: 118.512345, speedKmh: 61.234567, heading: 271.34567, batteryPct: 87.654321 };
+      assert.equal((await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [sent] } })).body.stored, 1);
+      const [p] = (await h.req('GET', `/api/v1/trips/${tripId}/track`, { token: w.officer })).body.items.filter((x: any) => x.fixTime === sent.fixTime);
+      assert.deepEqual([p.lat, p.lon, p.speedKmh, p.heading, p.batteryPct], [sent.lat, sent.lon, sent.speedKmh, sent.heading, sent.batteryPct]);
+      assert.equal((await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body.batteryPct, sent.batteryPct);
+    });
+
     it('track and timeline: time-ordered even when uploaded out of order, simplified on request, exported as CSV and GeoJSON', async () => {
       const { tripId, deviceId } = await tripIn(w, 'in_transit');
       const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;

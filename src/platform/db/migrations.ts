@@ -393,7 +393,22 @@ const m007_positions_dedupe_time_first: Step = async (db) => {
   await db.schema.dropIndex('positions_dedupe').execute();
 };
 
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first]];
+/**
+ * Measurements as double precision on PostgreSQL too. Kysely's 'real' is PostgreSQL's 4-byte
+ * float (SQLite's REAL is 8 bytes), so a speed of 60.1 km/h read back as 60.099998474121094 and a
+ * risk rule's minimum declared value above 16,777,216 was rounded before it was compared.
+ * SQLite has nothing to change.
+ */
+const REAL_COLUMNS: Array<[string, string]> = [
+  ['devices', 'battery_pct'], ['places', 'radius_m'], ['routes', 'corridor_width_m'], ['positions', 'altitude_m'], ['positions', 'speed_kmh'],
+  ['positions', 'heading'], ['positions', 'battery_pct'], ['risk_rules', 'min_value'], ['inspection_sites', 'perishable_reserve'],
+];
+const m008_double_precision: Step = async (db, dialect) => {
+  if (dialect !== 'postgres') return;
+  for (const [table, column] of REAL_COLUMNS) await db.schema.alterTable(table).alterColumn(column, (c) => c.setDataType('double precision')).execute();
+};
+
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first], ['008_double_precision', m008_double_precision]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect, schema?: string) {
   const provider: MigrationProvider = {
