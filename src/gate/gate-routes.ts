@@ -175,12 +175,15 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       schema: { tags, summary: 'Auto-release rate and decision-time percentiles', querystring: Type.Object({ gateId: Type.Optional(Type.String()), laneId: Type.Optional(Type.String()), since: Type.Optional(Type.String({ format: 'date-time' })), until: Type.Optional(Type.String({ format: 'date-time' })) }), response: { 200: Type.Any() } },
     }, async (req) => {
       const q = req.query;
-      let sel = db.selectFrom('passages').select(['decision', 'override_decision', 'decision_us']);
-      if (q.gateId) sel = sel.where('gate_id', '=', q.gateId);
-      if (q.laneId) sel = sel.where('lane_id', '=', q.laneId);
-      if (q.since) sel = sel.where('decided_at', '>=', new Date(q.since).toISOString());
-      if (q.until) sel = sel.where('decided_at', '<', new Date(q.until).toISOString());
-      return passageReport(await sel.execute());
+      let range = db.selectFrom('passages');
+      if (q.gateId) range = range.where('gate_id', '=', q.gateId);
+      if (q.laneId) range = range.where('lane_id', '=', q.laneId);
+      if (q.since) range = range.where('decided_at', '>=', new Date(q.since).toISOString());
+      if (q.until) range = range.where('decided_at', '<', new Date(q.until).toISOString());
+      const groups = await range.select((eb) => ['decision', eb.case().when('override_decision', 'is not', null).then(1).else(0).end().as('overridden'), eb.fn.countAll<number>().as('n')])
+        .groupBy(['decision', 'overridden']).execute();
+      const times = await range.select((eb) => ['decision_us', eb.fn.countAll<number>().as('n')]).groupBy('decision_us').execute();
+      return passageReport(groups as any, times);
     });
   };
 }

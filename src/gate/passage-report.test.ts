@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nearestRank, passageReport, type ReportRow } from './passage-report.ts';
+import { nearestRank, nearestRankCounted, passageReport, type DecisionCount, type TimeCount } from './passage-report.ts';
 
 test('nearest-rank percentiles: p99 of 100 values is the 99th, p50 of an even count the lower middle', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -15,20 +15,29 @@ test('nearest-rank percentiles: p99 of 100 values is the 99th, p50 of an even co
   assert.equal(nearestRank(Array.from({ length: 1000 }, (_, i) => i + 1), 99), 990);
 });
 
+test('counted nearest rank equals nearest rank over the expanded values', () => {
+  const values = [5, 5, 5, 7, 9, 9, 12, 12, 12, 12, 40];
+  const counted = [...new Set(values)].map((v) => ({ value: v, n: values.filter((x) => x === v).length }));
+  for (const p of [1, 7, 25, 50, 90, 95, 99, 100]) assert.equal(nearestRankCounted(counted, values.length, p), nearestRank(values, p), `p${p}`);
+  assert.equal(nearestRankCounted([], 0, 50), null);
+});
+
 test('report: counts, auto-release rate (overridden releases are not automatic), percentiles in ms sorted numerically', () => {
-  const rows: ReportRow[] = [
-    { decision: 'release', override_decision: null, decision_us: 900 },
-    { decision: 'release', override_decision: null, decision_us: 10_000 },
-    { decision: 'release', override_decision: 'hold', decision_us: 2_000 },
-    { decision: 'hold', override_decision: 'release', decision_us: 350 },
-    { decision: 'inspect', override_decision: null, decision_us: 100_000 },
+  // what the two GROUP BY queries return for five passages; counts may come back as strings (PostgreSQL) or bigint
+  const groups: DecisionCount[] = [
+    { decision: 'release', overridden: 0, n: 2 },
+    { decision: 'release', overridden: 1, n: '1' },
+    { decision: 'hold', overridden: true, n: 1n },
+    { decision: 'inspect', overridden: 0, n: 1 },
   ];
-  const r = passageReport(rows);
+  const times: TimeCount[] = [{ decision_us: 900, n: 1 }, { decision_us: 100_000, n: 1 }, { decision_us: 2_000, n: 1 }, { decision_us: 350, n: 1 }, { decision_us: 10_000, n: 1 }];
+  const r = passageReport(groups, times);
+  assert.equal(r.passages, 5);
   assert.deepEqual(r.byDecision, { release: 3, inspect: 1, hold: 1 });
   assert.equal(r.overridden, 2);
   assert.equal(r.autoReleaseRate, 2 / 5);
   // numeric order (as text, 10 ms would sort before 2 ms)
   assert.deepEqual(r.decisionMs, { p50: 2, p95: 100, p99: 100, max: 100 });
-  assert.deepEqual(passageReport([]).decisionMs, { p50: null, p95: null, p99: null, max: null });
-  assert.equal(passageReport([]).autoReleaseRate, null);
+  assert.deepEqual(passageReport([], []).decisionMs, { p50: null, p95: null, p99: null, max: null });
+  assert.equal(passageReport([], []).autoReleaseRate, null);
 });
