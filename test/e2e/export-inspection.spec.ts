@@ -122,7 +122,10 @@ test('the exporter books a green-channel slot, reschedules and cancels it', asyn
 test('an officer opens a batch, records inspection and lab results, and issues a certificate; an over-MRL batch cannot be certified', async ({ page, request }) => {
   const exporter = await token(request, 'yongchun.fruit');
   await login(page, 'officer.cn');
+  // the queue (applications still without a batch) is filtered by the server
+  const queue = page.waitForRequest((r) => r.url().includes('/api/v1/inspection-applications?') && r.url().includes('batched=false'));
   await page.locator('a[data-nav=exports]').click();
+  await queue;
   await expect(page.locator('a[data-tab=queue]')).toHaveClass(/on/);
   await page.locator(`tr[data-application="${applicationId}"]`).getByTestId('open-batch').click();
   await page.getByTestId('open-batch-submit').click();

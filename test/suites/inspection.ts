@@ -348,9 +348,19 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       const batches = (await h.req('GET', '/api/v1/inspection-batches?state=failed&limit=200', { token: exporter })).body.items;
       assert.ok(batches.length && batches.every((b: any) => b.state === 'failed'));
       assert.ok(batches.some((b: any) => /mrl_exceeded: imidacloprid 1.6/.test(b.failureReasons[0])));
+      const demoBatch = batches[0], passedApp = demoBatch.applicationId;
       const apps = (await h.req('GET', '/api/v1/inspection-applications?destination=MY', { token: exporter })).body.items;
       assert.ok(apps.length && apps.every((a: any) => a.destination === 'MY'));
       assert.equal((await h.req('GET', '/api/v1/inspection-applications?destination=XX', { token: exporter })).body.items.length, 0);
+      // the officers' queue: applications with and without a batch, filtered by the server, each with its batch
+      const listed = async (q: string) => (await h.req('GET', `/api/v1/inspection-applications?limit=200${q}`, { token: exporter })).body.items;
+      const [everyApp, withBatch, waiting] = [await listed(''), await listed('&batched=true'), await listed('&batched=false')];
+      assert.ok(withBatch.length && waiting.length, 'the demo has both');
+      assert.equal(withBatch.length + waiting.length, everyApp.length);
+      assert.ok(withBatch.every((a: any) => a.batch?.id && a.batch.state) && waiting.every((a: any) => a.batch === null));
+      const demoApp = withBatch.find((a: any) => a.id === passedApp);
+      assert.deepEqual(demoApp?.batch, { id: demoBatch.id, state: demoBatch.state });
+      assert.equal((await h.req('GET', '/api/v1/inspection-applications?batched=maybe', { token: exporter })).status, 400);
       const certs = (await h.req('GET', '/api/v1/certificates?limit=200', { token: exporter })).body.items;
       const demo = certs.find((x: any) => x.content.exporter.name.includes('Yongchun') && x.content.consignee.name === 'Selangor Fresh Fruits Sdn Bhd');
       assert.ok(demo, 'demo certificate');

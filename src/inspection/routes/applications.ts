@@ -10,6 +10,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { InspectionApplicationRow } from '../tables.ts';
 import { lodgeApplication } from '../application-service.ts';
 import { errs, Id, READERS, visible, j } from './common.ts';
+import { batchDto } from './batches.ts';
 
 const tags = ['inspection-applications'];
 const Party = Type.Object({ name: Type.String({ maxLength: 300 }), address: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5 })) }, { additionalProperties: false });
@@ -20,7 +21,10 @@ export const applicationRoutes: RouteModule = (app, ctx) => {
   const db = ctx.store.db;
   app.get('/api/v1/inspection-applications', {
     config: { roles: READERS },
-    schema: { tags, summary: 'Inspection applications (an enterprise sees its own)', querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.String({ maxLength: 32 })), destination: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })), commodity: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Page(Type.Any()) } },
+    schema: { tags, summary: 'Inspection applications (an enterprise sees its own)', querystring: Type.Object({
+      ...PageQuery, state: Type.Optional(Type.String({ maxLength: 32 })), destination: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })), commodity: Type.Optional(Type.String({ maxLength: 100 })),
+      batched: Type.Optional(Type.Boolean({ description: 'true: only applications a batch was opened from; false: only those still waiting for one (the officers\' queue)' })),
+    }), response: { 200: Page(Type.Any()) } },
   }, async (req) => {
     let q = db.selectFrom('inspection_applications').selectAll();
     const own = ownEnterprise(req);
@@ -28,7 +32,17 @@ export const applicationRoutes: RouteModule = (app, ctx) => {
     if (req.query.state) q = q.where('state', '=', req.query.state);
     if (req.query.destination) q = q.where('destination', '=', req.query.destination);
     if (req.query.commodity) q = q.where('commodity', '=', req.query.commodity);
-    return pageOf(q, 'id', req.query, ctx.settings.pageLimitMax).run(applicationDto);
+    if (req.query.batched !== undefined) {
+      const hasBatch = (eb: any) => eb.exists(eb.selectFrom('inspection_batches').select('inspection_batches.id').whereRef('inspection_batches.application_id', '=', 'inspection_applications.id'));
+      q = q.where((eb) => (req.query.batched ? hasBatch(eb) : eb.not(hasBatch(eb))));
+    }
+    const page = await pageOf(q, 'id', req.query, ctx.settings.pageLimitMax).run((r) => r);
+    // Each application carries its batch (the newest, if several), so a list needs no second listing of every batch.
+    const ids = page.items.map((r) => r.id);
+    const batches = ids.length ? await db.selectFrom('inspection_batches').selectAll().where('application_id', 'in', ids).orderBy('id').execute() : [];
+    const now = ctx.clock.now();
+    const batchOf = new Map(batches.map((b) => [b.application_id, { id: b.id, state: batchDto(b, now).state }]));
+    return { items: page.items.map((r) => ({ ...applicationDto(r), batch: batchOf.get(r.id) ?? null })), nextCursor: page.nextCursor };
   });
 
   app.get('/api/v1/inspection-applications/:id', {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { all, post } from '../api.ts';
 import { useT } from '../i18n.tsx';
 import { commodityOf } from './seed.ts';
@@ -13,15 +13,14 @@ import { kg, when } from './format.ts';
 export function ApplicationsTable({ staff }: { staff: boolean }) {
   const t = useT();
   const [filter, setFilter] = useState({ destination: '', commodity: '', open: staff });
-  // Destination and commodity are filtered by the server (a filter over the loaded page would miss
-  // matches on later pages); the choices are every pair the requirements register covers.
-  const list = usePaged(listUrl('/api/v1/inspection-applications', { destination: filter.destination, commodity: filter.commodity }));
-  const [batches, setBatches] = useState<Map<string, any>>(new Map());
+  // Every filter is applied by the server (a filter over the loaded page would miss matches on later
+  // pages), and each application comes with its batch; the destination and commodity choices are
+  // every pair the requirements register covers.
+  const list = usePaged(listUrl('/api/v1/inspection-applications', { destination: filter.destination, commodity: filter.commodity, batched: filter.open ? 'false' : '' }));
   const [reqs, setReqs] = useState<Array<{ country: string; commodity: string }>>([]);
   const [opening, setOpening] = useState<any | null>(null);
-  useEffect(() => { all('/api/v1/inspection-batches', 2000).then((bs) => setBatches(new Map(bs.map((b) => [b.applicationId, b])))).catch(() => {}); }, [list.items.length]);
   useEffect(() => { all('/api/v1/requirements').then(setReqs).catch(() => {}); }, []);
-  const rows = useMemo(() => list.items.filter((a: any) => !filter.open || !batches.has(a.id)), [list.items, filter.open, batches]);
+  const rows = list.items;
   const dests = [...new Set(reqs.map((r) => r.country))].sort();
   const coms = [...new Set(reqs.map((r) => r.commodity))].sort();
   return (
@@ -36,7 +35,7 @@ export function ApplicationsTable({ staff }: { staff: boolean }) {
       <table className="grid small" data-testid="applications">
         <thead><tr><th>{t('x.lodgedAt')}</th>{staff && <th>{t('x.exporter')}</th>}<th>{t('x.commodity')}</th><th>{t('x.destination')}</th><th>{t('x.quantity')}</th><th>{t('packages')}</th><th>{t('x.consignee')}</th><th>{t('x.orchard')} / {t('x.packingHouse')}</th><th>{t('x.notes')}</th><th>{t('x.batch')}</th></tr></thead>
         <tbody>{rows.map((a: any) => {
-          const b = batches.get(a.id);
+          const b = a.batch;
           return (
             <tr key={a.id} data-application={a.id}>
               <td><div>{when(a.createdAt)}</div><div className="muted">{a.id}</div></td>
