@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LocalBus } from '../platform/bus.ts';
+import { LiveHub, type LiveEvent } from './live-hub.ts';
+import { LiveClient } from './live-routes.ts';
+
+/** The peer: a WebSocket that records what it is sent. */
+const peer = () => { const sent: any[] = []; return { sent, socket: { readyState: 1, send: (x: string) => sent.push(JSON.parse(x)) } as any }; };
+const turn = () => new Promise((r) => setImmediate(r));
+const position = (id: number, tripId: string): LiveEvent => ({ id, kind: 'position', tripId, enterpriseId: null, lon: 118, lat: 24, data: { tripId } });
+
+test('a replay of the whole buffer goes out in order, a chunk per turn of the loop, then the confirmation', async () => {
+  const bus = new LocalBus();
+  const hub = new LiveHub(bus, 5000);
+  bus.publish('positions.stored', Array.from({ length: 3000 }, (_, i) => ({ tripId: `t${i}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
+  const { sent, socket } = peer();
+  const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
+  c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, lastEventId: 0 }), hub);
+  assert.equal(sent.length, 256, 'one chunk before the loop turns');
+  // an alert raised meanwhile is not queued behind the replay
+  c.offer({ id: 9999, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: 'a1' } });
+  assert.equal(sent.at(-1).kind, 'alert');
+  let turns = 0;
+  while (!sent.some((m) => m.type === 'subscribed')) { await turn(); turns++; }
+  assert.ok(turns >= 11, `3,000 events took ${turns} turns`);
+  const replay = sent.filter((m) => m.type === 'event' && m.kind === 'position').map((m) => m.id);
+  assert.deepEqual(replay, Array.from({ length: 3000 }, (_, i) => i + 1), 'every event, in order');
+  assert.equal(sent.at(-1).type, 'subscribed');
+});
+
+test('a throttle window of many trips is sent over several turns; a closed client stops', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] }); // the throttle timer; setImmediate (the loop's turns) stays real
+  const { sent, socket } = peer();
+  const c = new LiveClient(socket, { positions: 'all', alerts: true, enterpriseId: null });
+  c.onMessage(JSON.stringify({ subscribe: { positions: 'all' }, throttleMs: 250 }), new LiveHub(new LocalBus()));
+  sent.length = 0;
+  for (let i = 0; i < 1000; i++) c.offer(position(i + 1, `t${i % 600}`)); // 600 trips, the latest fix of each
+  t.mock.timers.tick(250);
+  assert.equal(sent.length, 256, 'the window opens with one chunk');
+  while (sent.length < 600) await turn();
+  assert.deepEqual(sent.map((m) => m.id), Array.from({ length: 600 }, (_, i) => 400 + i + 1), 'one per trip, the latest, in event order');
+  for (let i = 0; i < 1000; i++) c.offer(position(2000 + i, `t${i}`));
+  t.mock.timers.tick(250);
+  c.close();
+  for (let i = 0; i < 10; i++) await turn();
+  assert.equal(sent.length, 600 + 256, 'nothing after close but the chunk already sent');
+});
