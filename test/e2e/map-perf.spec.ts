@@ -133,8 +133,8 @@ test('5,000 live trucks: the map keeps ≥ 30 fps and no long task over 200 ms',
   const block = `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'} (shared vCPU), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.
 Browser: Chromium ${browser.version()} headless (Debian), WebGL on ${gl}; the map drew at
 pixel ratio ${live.ratios.join('/')} following the feed and ${moving.ratios.join('/')} while moving (software GL: see README, Dashboard).
-Load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; other engineers' work shared the two cores with the
-browser, the server and the load generator. Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, attempt ${testInfo.retry + 1} of ${ATTEMPTS}.
+Load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}: the browser, the server and the load generator share
+the two cores, with whatever else the machine ran (the load before the run says how much). Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, attempt ${testInfo.retry + 1} of ${ATTEMPTS}.
 
 | phase (${WINDOW_MS / 1000} s each) | median fps | lowest 1 s window | map redraws/s (median) | worst frame gap | long tasks > 50 ms | longest | target |
 |---|---|---|---|---|---|---|---|
