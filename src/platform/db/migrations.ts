@@ -395,20 +395,30 @@ const m007_positions_dedupe_time_first: Step = async (db) => {
 
 /**
  * Measurements as double precision on PostgreSQL too. Kysely's 'real' is PostgreSQL's 4-byte
- * float (SQLite's REAL is 8 bytes), so a speed of 60.1 km/h read back as 60.099998474121094 and a
- * risk rule's minimum declared value above 16,777,216 was rounded before it was compared.
- * SQLite has nothing to change.
+ * float (SQLite's REAL is 8 bytes): a risk rule's minimum declared value of 12,345,678.91 was
+ * stored, and compared, as 12,345,679, and any measurement kept only ~7 significant digits.
+ * Stored values convert through their text form: PostgreSQL prints a 4-byte float as the shortest
+ * text that reads back as it (60.1), while a binary cast would widen it to 60.099998474121094.
+ * One ALTER per table, so positions is rewritten once. SQLite has nothing to change.
  */
-const REAL_COLUMNS: Array<[string, string]> = [
-  ['devices', 'battery_pct'], ['places', 'radius_m'], ['routes', 'corridor_width_m'], ['positions', 'altitude_m'], ['positions', 'speed_kmh'],
-  ['positions', 'heading'], ['positions', 'battery_pct'], ['risk_rules', 'min_value'], ['inspection_sites', 'perishable_reserve'],
-];
+const REAL_COLUMNS: Record<string, string[]> = {
+  devices: ['battery_pct'], places: ['radius_m'], routes: ['corridor_width_m'], positions: ['altitude_m', 'speed_kmh', 'heading', 'battery_pct'],
+  risk_rules: ['min_value'], inspection_sites: ['perishable_reserve'],
+};
 const m008_double_precision: Step = async (db, dialect) => {
   if (dialect !== 'postgres') return;
-  for (const [table, column] of REAL_COLUMNS) await db.schema.alterTable(table).alterColumn(column, (c) => c.setDataType('double precision')).execute();
+  for (const [table, columns] of Object.entries(REAL_COLUMNS)) {
+    const alters = columns.map((c) => sql`ALTER COLUMN ${sql.ref(c)} TYPE double precision USING ${sql.ref(c)}::text::double precision`);
+    await sql`ALTER TABLE ${sql.table(table)} ${sql.join(alters)}`.execute(db);
+  }
 };
 
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first], ['008_double_precision', m008_double_precision]];
+/** The applications list's `batched` filter and the batch it carries look batches up by application. */
+const m009_batches_by_application: Step = async (db) => {
+  await db.schema.createIndex('inspection_batches_application').on('inspection_batches').columns(['application_id']).execute();
+};
+
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first], ['008_double_precision', m008_double_precision], ['009_batches_by_application', m009_batches_by_application]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect, schema?: string) {
   const provider: MigrationProvider = {
