@@ -17,15 +17,31 @@ test('a replay of the whole buffer goes out in order, a chunk per turn of the lo
   const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
   c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, lastEventId: 0 }), hub);
   assert.equal(sent.length, 256, 'one chunk before the loop turns');
-  // an alert raised meanwhile is not queued behind the replay
+  // An alert raised meanwhile waits behind the replay: ids only grow, so a client that reconnects
+  // with the last one it saw cannot skip the rest of the replay.
   c.offer({ id: 9999, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: 'a1' } });
-  assert.equal(sent.at(-1).kind, 'alert');
+  assert.notEqual(sent.at(-1).kind, 'alert');
   let turns = 0;
-  while (!sent.some((m) => m.type === 'subscribed')) { await turn(); turns++; }
+  while (!sent.some((m) => m.kind === 'alert')) { await turn(); turns++; }
   assert.ok(turns >= 11, `3,000 events took ${turns} turns`);
-  const replay = sent.filter((m) => m.type === 'event' && m.kind === 'position').map((m) => m.id);
-  assert.deepEqual(replay, Array.from({ length: 3000 }, (_, i) => i + 1), 'every event, in order');
-  assert.equal(sent.at(-1).type, 'subscribed');
+  const ids = sent.filter((m) => m.type === 'event').map((m) => m.id);
+  assert.deepEqual(ids, [...Array.from({ length: 3000 }, (_, i) => i + 1), 9999], 'every event, in order, then the alert');
+  assert.deepEqual(sent.slice(-2).map((m) => m.type), ['subscribed', 'event']);
+});
+
+test('an alert is not held behind a throttle window; a new subscription drops what the old one still had to send', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { sent, socket } = peer();
+  const c = new LiveClient(socket, { positions: 'all', alerts: true, enterpriseId: null });
+  c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, throttleMs: 250 }), new LiveHub(new LocalBus()));
+  sent.length = 0;
+  for (let i = 0; i < 1000; i++) c.offer(position(i + 1, `t${i}`));
+  t.mock.timers.tick(250);
+  c.offer({ id: 5000, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: 'a1' } });
+  assert.equal(sent.length, 257); assert.equal(sent.at(-1).kind, 'alert', 'ahead of the window\'s other 744 positions');
+  c.onMessage(JSON.stringify({ subscribe: { positions: 'none', alerts: true } }), new LiveHub(new LocalBus()));
+  for (let i = 0; i < 10; i++) await turn();
+  assert.deepEqual(sent.slice(257).map((m) => m.type), ['subscribed'], 'the rest of the old window is not sent');
 });
 
 test('a throttle window of many trips is sent over several turns; a closed client stops', async (t) => {
@@ -39,9 +55,17 @@ test('a throttle window of many trips is sent over several turns; a closed clien
   assert.equal(sent.length, 256, 'the window opens with one chunk');
   while (sent.length < 600) await turn();
   assert.deepEqual(sent.map((m) => m.id), Array.from({ length: 600 }, (_, i) => 400 + i + 1), 'one per trip, the latest, in event order');
+  // a window due while the last one is still going out waits; meanwhile only the latest fix per trip is kept
   for (let i = 0; i < 1000; i++) c.offer(position(2000 + i, `t${i}`));
   t.mock.timers.tick(250);
+  assert.equal(sent.length, 856);
+  for (let i = 0; i < 1000; i++) c.offer(position(4000 + i, `t${i}`));
+  t.mock.timers.tick(250); // the second window is still draining: this one is put off
+  while (sent.length < 1600) await turn();
+  t.mock.timers.tick(250);
+  assert.equal(sent.length, 1856);
+  assert.deepEqual(sent.slice(1600, 1602).map((m) => m.id), [4000, 4001], 'the put-off window has the latest fixes');
   c.close();
   for (let i = 0; i < 10; i++) await turn();
-  assert.equal(sent.length, 600 + 256, 'nothing after close but the chunk already sent');
+  assert.equal(sent.length, 1856, 'nothing after close but the chunk already sent');
 });

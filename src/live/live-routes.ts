@@ -50,6 +50,8 @@ export class LiveClient {
   private outbox: Array<LiveEvent | string> = [];
   private sent = 0;
   private draining = false;
+  /** A replay is in the outbox: alerts queue behind it, so the ids a client sees only grow while it resumes. */
+  private replaying = false;
   private closed = false;
   constructor(private socket: WebSocket, private filter: LiveFilter) {}
 
@@ -69,29 +71,37 @@ export class LiveClient {
       || (Array.isArray(p?.bbox) && p.bbox.length === 4 && p.bbox.every((n: unknown) => typeof n === 'number' && Number.isFinite(n)));
     if (!okPositions) return this.send({ type: 'error', code: 'bad_subscription', message: 'positions must be "all", "none", {tripIds:[…]} or {bbox:[minLon,minLat,maxLon,maxLat]}' });
     this.filter = { ...this.filter, positions: p, alerts: !!sub.alerts };
+    // a new subscription replaces what the old one still had to send
+    this.outbox = []; this.sent = 0; this.pending.clear(); this.replaying = false;
     if (typeof m.throttleMs === 'number' && Number.isFinite(m.throttleMs)) this.asked = m.throttleMs;
     const few = typeof p === 'object' && Array.isArray(p.tripIds) && p.tripIds.length <= LIVE_FOLLOW_MAX;
     this.throttleMs = Math.min(60_000, Math.max(few ? 0 : MIN_THROTTLE_MS, this.asked));
     if (typeof m.lastEventId === 'number') {
       const { events, gap } = hub.since(m.lastEventId);
       if (gap) this.send({ type: 'gap', message: 'some events were older than the buffer; reload state over REST' });
-      // a replay can be the whole buffer (50,000 events): queued like a window, then the confirmation
-      this.queue(events.filter((e) => matches(this.filter, e)));
+      // A replay can be the whole buffer (50,000 events): sent in chunks, then the confirmation.
+      // Until that goes out, live events queue behind it: a client that reconnects mid-replay with
+      // the last ID it saw must not skip the part of the replay it never got.
+      const replay = events.filter((e) => matches(this.filter, e));
+      if (replay.length) { this.replaying = true; this.queue(replay); }
     }
     this.queue([JSON.stringify({ type: 'subscribed', filter: { positions: this.filter.positions, alerts: this.filter.alerts }, throttleMs: this.throttleMs })]);
   }
 
   offer(e: LiveEvent) {
     if (!matches(this.filter, e)) return;
-    // Alerts go out at once, ahead of any queued positions; unthrottled positions keep their order.
-    if (e.kind === 'alert') return this.sendEvent(e);
-    if (this.throttleMs === 0) return this.draining ? this.queue([e]) : this.sendEvent(e);
+    // Alerts go out at once, ahead of a throttle window's positions (never ahead of a replay);
+    // unthrottled positions keep their order.
+    if (e.kind === 'alert' || this.throttleMs === 0) return this.replaying || (this.throttleMs === 0 && this.draining) ? this.queue([e]) : this.sendEvent(e);
     this.pending.set(e.tripId!, e);
     this.timer ??= setTimeout(() => this.flush(), this.throttleMs);
   }
 
   private flush() {
     this.timer = null;
+    // The last window is still going out (a slow loop, many clients): wait, and keep only the
+    // latest fix per trip meanwhile, instead of queueing stale positions behind it.
+    if (this.draining) { this.timer = setTimeout(() => this.flush(), this.throttleMs); return; }
     const evs = [...this.pending.values()].sort((a, b) => a.id - b.id);
     this.pending.clear();
     this.queue(evs);
@@ -113,7 +123,7 @@ export class LiveClient {
     const end = Math.min(this.outbox.length, this.sent + SEND_CHUNK);
     while (this.sent < end) {
       const x = this.outbox[this.sent++]!;
-      if (typeof x === 'string') { if (this.socket.readyState === 1) this.socket.send(x); } else this.sendEvent(x);
+      if (typeof x === 'string') { if (this.socket.readyState === 1) this.socket.send(x); this.replaying = false; } else this.sendEvent(x);
     }
     tcp?.uncork();
     if (this.sent < this.outbox.length) { this.draining = true; setImmediate(this.drain); } else { this.outbox = []; this.sent = 0; }
