@@ -333,9 +333,9 @@ test('overdue warning resolved: not re-warned, still escalates past the deadline
   assert.deepEqual(kinds(T0 + 4 * MIN), ['raise:warning'], 'slipping again is a new occurrence');
   resolveAlert(st, 'overdue');
   assert.deepEqual(kinds(ctx.deadline + MIN), ['raise:critical']);
-  const json = JSON.parse(JSON.stringify(st));
-  resolveAlert(json, 'overdue');
-  assert.deepEqual(checkOverdue(json, ctx.deadline + 2 * MIN, ctx, cfg).outputs, [], 'what was resolved survives a checkpoint');
+  resolveAlert(st, 'overdue');
+  const restored = JSON.parse(JSON.stringify(st));
+  assert.deepEqual(checkOverdue(restored, ctx.deadline + 2 * MIN, ctx, cfg).outputs, [], 'what was resolved survives a checkpoint');
 });
 
 test('restart: a JSON round trip of the state mid-trip continues with identical outputs', () => {

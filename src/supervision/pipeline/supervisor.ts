@@ -364,8 +364,10 @@ export class Supervisor {
     for (const row of rows) {
       const t = this.trips.get(row.id);
       if (!t) continue;
+      const handled = t.state.overdueHandled;
       const sig = checkSignal(t.state, now, t.config).outputs, od = checkOverdue(t.state, now, t.context, t.config).outputs;
-      if (!sig.length && !od.length) { if (t.dirty) work.push(workFor(t, false)); continue; }
+      // forgetting a resolved overdue changes the state without an output: saved now, or a restart would bring it back
+      if (!sig.length && !od.length) { if (t.state.overdueHandled !== handled) work.push(workFor(t, true)); else if (t.dirty) work.push(workFor(t, false)); continue; }
       const w = workFor(t, true);
       for (const o of sig) this.collect(w, o, null, null);
       for (const o of od) this.collect(w, o, null, null);
