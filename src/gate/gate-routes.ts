@@ -180,10 +180,9 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       if (q.laneId) range = range.where('lane_id', '=', q.laneId);
       if (q.since) range = range.where('decided_at', '>=', new Date(q.since).toISOString());
       if (q.until) range = range.where('decided_at', '<', new Date(q.until).toISOString());
-      const groups = await range.select((eb) => ['decision', eb.case().when('override_decision', 'is not', null).then(1).else(0).end().as('overridden'), eb.fn.countAll<number>().as('n')])
-        .groupBy(['decision', 'overridden']).execute();
-      const times = await range.select((eb) => ['decision_us', eb.fn.countAll<number>().as('n')]).groupBy('decision_us').execute();
-      return passageReport(groups as any, times);
+      const counts = await range.select((eb) => ['decision', eb.case().when('override_decision', 'is not', null).then(1).else(0).end().as('overridden'), 'decision_us', eb.fn.countAll<number>().as('n')])
+        .groupBy(['decision', 'overridden', 'decision_us']).execute();
+      return passageReport(counts as any);
     });
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nearestRank, nearestRankCounted, passageReport, type DecisionCount, type TimeCount } from './passage-report.ts';
+import { nearestRank, nearestRankCounted, passageReport, type PassageCount } from './passage-report.ts';
 
 test('nearest-rank percentiles: p99 of 100 values is the 99th, p50 of an even count the lower middle', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -23,21 +23,24 @@ test('counted nearest rank equals nearest rank over the expanded values', () => 
 });
 
 test('report: counts, auto-release rate (overridden releases are not automatic), percentiles in ms sorted numerically', () => {
-  // what the two GROUP BY queries return for five passages; counts may come back as strings (PostgreSQL) or bigint
-  const groups: DecisionCount[] = [
-    { decision: 'release', overridden: 0, n: 2 },
-    { decision: 'release', overridden: 1, n: '1' },
-    { decision: 'hold', overridden: true, n: 1n },
-    { decision: 'inspect', overridden: 0, n: 1 },
+  // what the GROUP BY returns for five passages; counts may come back as strings (PostgreSQL) or bigint
+  const counts: PassageCount[] = [
+    { decision: 'release', overridden: 0, decision_us: 900, n: 1 },
+    { decision: 'release', overridden: 0, decision_us: 10_000, n: 1 },
+    { decision: 'release', overridden: '1', decision_us: 2_000, n: '1' },
+    { decision: 'hold', overridden: true, decision_us: 350, n: 1n },
+    { decision: 'inspect', overridden: 0, decision_us: 100_000, n: 1 },
   ];
-  const times: TimeCount[] = [{ decision_us: 900, n: 1 }, { decision_us: 100_000, n: 1 }, { decision_us: 2_000, n: 1 }, { decision_us: 350, n: 1 }, { decision_us: 10_000, n: 1 }];
-  const r = passageReport(groups, times);
+  const r = passageReport(counts);
   assert.equal(r.passages, 5);
   assert.deepEqual(r.byDecision, { release: 3, inspect: 1, hold: 1 });
   assert.equal(r.overridden, 2);
   assert.equal(r.autoReleaseRate, 2 / 5);
   // numeric order (as text, 10 ms would sort before 2 ms)
   assert.deepEqual(r.decisionMs, { p50: 2, p95: 100, p99: 100, max: 100 });
-  assert.deepEqual(passageReport([], []).decisionMs, { p50: null, p95: null, p99: null, max: null });
-  assert.equal(passageReport([], []).autoReleaseRate, null);
+  assert.deepEqual(passageReport([]).decisionMs, { p50: null, p95: null, p99: null, max: null });
+  assert.equal(passageReport([]).autoReleaseRate, null);
+  // one decision time under several decisions counts once per passage, wherever it came from
+  const merged = passageReport([{ decision: 'release', overridden: 0, decision_us: 500, n: 3 }, { decision: 'hold', overridden: 0, decision_us: 500, n: 1 }, { decision: 'inspect', overridden: 0, decision_us: 9_000, n: 1 }]);
+  assert.deepEqual([merged.passages, merged.decisionMs.p50, merged.decisionMs.p95, merged.decisionMs.max], [5, 0.5, 9, 9]);
 });
