@@ -69,3 +69,56 @@ test('a throttle window of many trips is sent over several turns; a closed clien
   for (let i = 0; i < 10; i++) await turn();
   assert.equal(sent.length, 1856, 'nothing after close but the chunk already sent');
 });
+
+test('after a replay, alerts that waited behind it keep their order; a follower\'s fixes during a replay come after it, in order', async () => {
+  const bus = new LocalBus();
+  const hub = new LiveHub(bus, 5000);
+  bus.publish('positions.stored', Array.from({ length: 1000 }, (_, i) => ({ tripId: `t${i % 50}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
+  const alert = (id: number): LiveEvent => ({ id, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: `a${id}` } });
+  const tripIds = Array.from({ length: 50 }, (_, i) => `t${i}`);
+  // a map client (throttled): alerts offered during the replay wait behind it, and so does one offered right after its confirmation
+  {
+    const { sent, socket } = peer();
+    const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
+    c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, throttleMs: 1000, lastEventId: 0 }), hub);
+    for (let i = 0; i < 300; i++) c.offer(alert(2000 + i));
+    while (!sent.some((m) => m.type === 'subscribed')) await turn();
+    c.offer(alert(9999));
+    while (!sent.some((m) => m.id === 9999)) await turn();
+    const ids = sent.filter((m) => m.type === 'event').map((m) => m.id);
+    assert.deepEqual(ids, [...Array.from({ length: 1000 }, (_, i) => i + 1), ...Array.from({ length: 300 }, (_, i) => 2000 + i), 9999], 'ids only grow');
+    c.offer(alert(10_000));
+    assert.equal(sent.at(-1).id, 10_000, 'once drained, an alert goes out at once');
+    c.close();
+  }
+  // a follower (unthrottled): fixes offered during the replay come after it, in order
+  {
+    const { sent, socket } = peer();
+    const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
+    c.onMessage(JSON.stringify({ subscribe: { positions: { tripIds }, alerts: true }, throttleMs: 0, lastEventId: 0 }), hub);
+    for (let i = 0; i < 300; i++) c.offer(position(2000 + i, `t${i % 50}`));
+    while (!sent.some((m) => m.id === 2299)) await turn();
+    assert.deepEqual(sent.filter((m) => m.type === 'event').map((m) => m.id), [...Array.from({ length: 1000 }, (_, i) => i + 1), ...Array.from({ length: 300 }, (_, i) => 2000 + i)]);
+    c.offer(position(10_000, 't3'));
+    assert.equal(sent.at(-1).id, 10_000, 'once drained, a fix goes out at once');
+    c.close();
+  }
+});
+
+test('a bad lastEventId is refused with a code and changes nothing; an ID this hub never gave out (a restart) is a gap', () => {
+  const bus = new LocalBus();
+  const hub = new LiveHub(bus, 100);
+  bus.publish('positions.stored', [{ tripId: 't1', enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false }]);
+  const { sent, socket } = peer();
+  const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
+  for (const bad of [0.5, -1, '3', Number.MAX_VALUE]) {
+    c.onMessage(JSON.stringify({ subscribe: { positions: 'all' }, lastEventId: bad }), hub);
+    assert.deepEqual(sent.at(-1), { type: 'error', code: 'bad_last_event_id', message: 'lastEventId must be a whole number ≥ 0 (the id of the last event received)' }, String(bad));
+  }
+  assert.equal(sent.length, 4, 'no replay, no confirmation');
+  assert.deepEqual(hub.since(0), { events: [hub.since(0).events[0]!], gap: false });
+  assert.equal(hub.since(1).gap, false);
+  assert.deepEqual(hub.since(50_000), { events: [], gap: true }, 'resuming from before a restart');
+  c.onMessage(JSON.stringify({ subscribe: { positions: 'all' }, lastEventId: 50_000 }), hub);
+  assert.deepEqual(sent.slice(4).map((m) => m.type), ['gap', 'subscribed']);
+});

@@ -64,13 +64,17 @@ export class LiveHub {
     for (const l of this.listeners) l(ev);
   }
 
-  /** Events after `lastId` still in the buffer; `gap` is true when some were already overwritten. */
+  /**
+   * Events after `lastId` (a whole number) still in the buffer; `gap` is true when some were
+   * already overwritten, or when `lastId` is one this hub never gave out (the server restarted:
+   * IDs start again at 1, and what happened meanwhile is not in the buffer).
+   */
   since(lastId: number): { events: LiveEvent[]; gap: boolean } {
     const oldest = Math.max(1, this.next - this.capacity);
     const from = Math.max(lastId + 1, oldest);
     const events: LiveEvent[] = [];
     for (let id = from; id < this.next; id++) events.push(this.ring[id % this.capacity]);
-    return { events, gap: lastId + 1 < oldest };
+    return { events, gap: lastId + 1 < oldest || lastId >= this.next };
   }
 
   listen(fn: (e: LiveEvent) => void) {

@@ -25,7 +25,10 @@ export function liveRoutes(hub: LiveHub): RouteModule {
     }, (socket: WebSocket, req) => {
       const own = req.principal?.role === 'enterprise' ? req.principal.enterpriseId : null;
       const client = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: own });
-      socket.on('message', (raw) => client.onMessage(String(raw), hub));
+      socket.on('message', (raw) => {
+        // a throw here would reach no handler and end the process
+        try { client.onMessage(String(raw), hub); } catch (e) { req.log.error({ err: e }, 'live: message failed'); client.send({ type: 'error', code: 'internal', message: 'the message could not be handled' }); }
+      });
       const stop = hub.listen((e) => client.offer(e));
       socket.on('close', () => { stop(); client.close(); });
       client.send({ type: 'hello', lastEventId: hub.lastId });
@@ -50,7 +53,7 @@ export class LiveClient {
   private outbox: Array<LiveEvent | string> = [];
   private sent = 0;
   private draining = false;
-  /** A replay is in the outbox: alerts queue behind it, so the ids a client sees only grow while it resumes. */
+  /** A replay went into the outbox and it has not emptied since: alerts queue behind it, so the ids a client sees only grow while it resumes. */
   private replaying = false;
   private closed = false;
   constructor(private socket: WebSocket, private filter: LiveFilter) {}
@@ -70,13 +73,17 @@ export class LiveClient {
     const okPositions = p === 'all' || p === 'none' || (Array.isArray(p?.tripIds) && p.tripIds.every((t: unknown) => typeof t === 'string'))
       || (Array.isArray(p?.bbox) && p.bbox.length === 4 && p.bbox.every((n: unknown) => typeof n === 'number' && Number.isFinite(n)));
     if (!okPositions) return this.send({ type: 'error', code: 'bad_subscription', message: 'positions must be "all", "none", {tripIds:[…]} or {bbox:[minLon,minLat,maxLon,maxLat]}' });
+    if (m.lastEventId !== undefined && !(Number.isSafeInteger(m.lastEventId) && m.lastEventId >= 0)) return this.send({ type: 'error', code: 'bad_last_event_id', message: 'lastEventId must be a whole number ≥ 0 (the id of the last event received)' });
     this.filter = { ...this.filter, positions: p, alerts: !!sub.alerts };
-    // a new subscription replaces what the old one still had to send
-    this.outbox = []; this.sent = 0; this.pending.clear(); this.replaying = false;
+    // A new subscription replaces what the old one still had to send, except alerts it still
+    // matches (alerts are never dropped); the old throttle window goes with it.
+    const alertsLeft = this.outbox.slice(this.sent).filter((x): x is LiveEvent => typeof x !== 'string' && x.kind === 'alert' && matches(this.filter, x));
+    this.outbox = alertsLeft; this.sent = 0; this.pending.clear();
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     if (typeof m.throttleMs === 'number' && Number.isFinite(m.throttleMs)) this.asked = m.throttleMs;
     const few = typeof p === 'object' && Array.isArray(p.tripIds) && p.tripIds.length <= LIVE_FOLLOW_MAX;
     this.throttleMs = Math.min(60_000, Math.max(few ? 0 : MIN_THROTTLE_MS, this.asked));
-    if (typeof m.lastEventId === 'number') {
+    if (m.lastEventId !== undefined) {
       const { events, gap } = hub.since(m.lastEventId);
       if (gap) this.send({ type: 'gap', message: 'some events were older than the buffer; reload state over REST' });
       // A replay can be the whole buffer (50,000 events): sent in chunks, then the confirmation.
@@ -123,10 +130,10 @@ export class LiveClient {
     const end = Math.min(this.outbox.length, this.sent + SEND_CHUNK);
     while (this.sent < end) {
       const x = this.outbox[this.sent++]!;
-      if (typeof x === 'string') { if (this.socket.readyState === 1) this.socket.send(x); this.replaying = false; } else this.sendEvent(x);
+      if (typeof x === 'string') { if (this.socket.readyState === 1) this.socket.send(x); } else this.sendEvent(x);
     }
     tcp?.uncork();
-    if (this.sent < this.outbox.length) { this.draining = true; setImmediate(this.drain); } else { this.outbox = []; this.sent = 0; }
+    if (this.sent < this.outbox.length) { this.draining = true; setImmediate(this.drain); } else { this.outbox = []; this.sent = 0; this.replaying = false; }
   };
 
   close() { this.closed = true; this.outbox = []; if (this.timer) clearTimeout(this.timer); }

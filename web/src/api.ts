@@ -51,7 +51,8 @@ export function live(sub: { positions: unknown; alerts: boolean }, onEvent: (m: 
     ws.onopen = () => { retry = 500; ws!.send(JSON.stringify({ subscribe: sub, throttleMs: 1000, ...(lastId !== undefined ? { lastEventId: lastId } : {}) })); };
     ws.onmessage = (e) => {
       const m = JSON.parse(e.data) as LiveMsg;
-      if (m.type === 'event') { lastId = m.id as number; onEvent(m); }
+      // alerts overtake a throttle window's positions: resume from the highest ID seen, not the last
+      if (m.type === 'event') { lastId = Math.max(lastId ?? 0, m.id as number); onEvent(m); }
       else if (m.type === 'hello' && lastId === undefined) lastId = m.lastEventId as number;
       else if (m.type === 'gap') onGap?.();
     };
