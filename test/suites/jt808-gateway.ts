@@ -33,7 +33,7 @@ export function jt808GatewaySuite(kind: DbKind, skip: string | false = false) {
     before(async () => {
       h = await harness(kind); w = await world(h);
       port = await h.p.jt808.listen(0, '127.0.0.1');
-      tids = (await ensureSimDevices(h.p.ctx, 12, '0707')).terminalIds;
+      tids = (await ensureSimDevices(h.p.ctx, 13, '0707')).terminalIds;
     });
     after(async () => { for (const t of terms) t.drop(); await h?.close(); });
 
@@ -121,6 +121,22 @@ export function jt808GatewaySuite(kind: DbKind, skip: string | false = false) {
       assert.equal(t.received.length, got, 'no answer to a bad frame');
       await h.p.ctx.positions.drain();
       assert.equal((await rows(t.terminalId)).length, 0);
+    });
+
+    it('an encrypted body (RSA bit set) is answered unsupported and stored nowhere; the session and the server go on', async () => {
+      const t = term(tids[12]!);
+      await t.login();
+      const before = h.p.jt808.stats.errors.encrypted_unsupported ?? 0;
+      for (const [msgId, body] of [[0x0200, encodeBody(0x0200, t.locationOf(fix()), 2013)], [0x0704, encodeBody(0x0704, { type: 1, locations: [t.locationOf(fix())] } as any, 2013)]] as const) {
+        // what used to end the process: the position reader took the undecoded body for a location
+        t.write(escapeAndFrame(frameContent({ msgId, version: 2013, terminalId: t.terminalId, serial: 4100 + msgId, encryption: 1 } as any, body)));
+      }
+      await waitFor(() => (h.p.jt808.stats.errors.encrypted_unsupported ?? 0) === before + 2, 'both counted');
+      await waitFor(() => t.received.filter((m) => m === 0x8001).length >= 3, 'both answered'); // + the authentication's
+      t.report(fix());
+      await waitFor(() => t.acked === 1, 'the next plain report is acknowledged');
+      await h.p.ctx.positions.drain();
+      assert.equal((await rows(t.terminalId)).length, 1);
     });
 
     it('one live session per terminal: a new login closes the old connection', async () => {

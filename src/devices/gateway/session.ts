@@ -78,12 +78,20 @@ export class Jt808Session {
       }
       this.gw.stats.frames++;
       const hex = o.frame.bytes.toString('hex');
-      if (frame.header.package) {
-        const r = this.assemble(frame, hex);
-        if (!r) continue;
-        frame = r.frame;
-        this.handle(frame, r.hex, (batch ??= { recs: [], acks: [] }));
-      } else this.handle(frame, hex, (batch ??= { recs: [], acks: [] }));
+      // A frame that trips a bug is counted, logged and answered as failed: thrown from this
+      // 'data' handler it would reach no handler and end the process, every session with it.
+      try {
+        if (frame.header.package) {
+          const r = this.assemble(frame, hex);
+          if (!r) continue;
+          frame = r.frame;
+          this.handle(frame, r.hex, (batch ??= { recs: [], acks: [] }));
+        } else this.handle(frame, hex, (batch ??= { recs: [], acks: [] }));
+      } catch (e) {
+        this.gw.stats.errors.internal = (this.gw.stats.errors.internal ?? 0) + 1;
+        this.gw.ctx.log.error({ err: e, terminalId: this.terminalId, msgId: frame.header.msgId }, 'jt808: frame handling failed');
+        this.send(encodeGeneralReply(frame.header, this.nextSerial(), GENERAL_FAIL));
+      }
     }
     if (batch && (batch.recs.length || batch.acks.length)) this.commit(batch);
   }
@@ -131,6 +139,12 @@ export class Jt808Session {
       return;
     }
     this.lastHeader = msg.header;
+    if ((msg.body as { encrypted?: true }).encrypted) {
+      // RSA-encrypted bodies (header encryption bit) are not supported: answered 3, per the standard
+      this.gw.countError('encrypted_unsupported', this, `encrypted 0x${h.msgId.toString(16).padStart(4, '0')} body`);
+      this.send(encodeGeneralReply(h, this.nextSerial(), GENERAL_UNSUPPORTED));
+      return;
+    }
     if (this.terminalId && h.terminalId !== this.terminalId && this.authenticated) {
       // One connection speaks for one terminal; another ID on it is not trusted.
       this.gw.countError('terminal_mismatch', this, `frame for ${h.terminalId} on the session of ${this.terminalId}`);
