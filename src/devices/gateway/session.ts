@@ -72,9 +72,12 @@ export class Jt808Session {
       try {
         frame = parseFrame(o.frame, { versionHint: this.versionHint });
       } catch (e) {
-        // A frame we cannot trust (checksum, length, header) is counted and logged, never answered.
+        // A frame we cannot trust (checksum, length, header) is counted and logged, never answered;
+        // so is one that trips a bug in the header reader (thrown from here, it would end the process).
         if (isJt808Error(e)) { this.gw.countError(e.code, this, e.message); continue; }
-        throw e;
+        this.gw.stats.errors.internal = (this.gw.stats.errors.internal ?? 0) + 1;
+        this.gw.ctx.log.error({ err: e, terminalId: this.terminalId }, 'jt808: frame header could not be read');
+        continue;
       }
       this.gw.stats.frames++;
       const hex = o.frame.bytes.toString('hex');
