@@ -166,6 +166,25 @@ export function jt808GatewaySuite(kind: DbKind, skip: string | false = false) {
       assert.equal((await rows(t.terminalId)).length, 2);
     });
 
+    it('sub-packages: a message of 300 parts is asked for 255 at a time without harm; parts before login are refused, not kept', async () => {
+      const before = h.p.jt808.stats.unauthenticated;
+      const stranger = term(tids[11]!);
+      await stranger.connect();
+      stranger.write(escapeAndFrame(frameContent({ msgId: 0x0704, version: 2013, terminalId: stranger.terminalId, serial: 1, package: { total: 2, index: 1 } }, Buffer.alloc(10))));
+      await waitFor(() => h.p.jt808.stats.unauthenticated === before + 1, 'refused before login');
+      stranger.drop();
+      const t = term(tids[10]!);
+      await t.login();
+      const sent = t.received.length;
+      // one part of 300: the 0x8003 asking for the other 299 once overflowed its one-byte count inside the sweep timer and ended the process
+      t.write(escapeAndFrame(frameContent({ msgId: 0x0704, version: 2013, terminalId: t.terminalId, serial: 900, package: { total: 300, index: 1 } }, Buffer.alloc(0))));
+      await sleep(100);
+      h.clock.advance(6000);
+      await waitFor(() => t.received.slice(sent).includes(0x8003), '0x8003 re-send request', 3000);
+      t.report(fix());
+      await waitFor(() => t.acked >= 1, 'the session goes on');
+    });
+
     it('a downlink command is sent to the live session and matched to the reply; an offline lock is 409 and records nothing', async () => {
       const t = term(tids[11]!);
       await t.login();

@@ -77,7 +77,11 @@ export class DeviceCommands {
     const wire = encodeMessage({ header: { msgId: msg.msgId, version: h.version, protocolVersion: h.protocolVersion, terminalId: dev.terminal_id, serial }, body: msg.body });
     await this.insert({ ...row, serial }, actor);
     const key = `${dev.terminal_id}|${serial}`;
-    const timer = setTimeout(() => { this.waiting.delete(key); void this.settle(row.id, 'timed_out', 'no_reply', null); }, this.ctx.settings.jt808CommandTimeoutS * 1000);
+    const timer = setTimeout(() => {
+      this.waiting.delete(key);
+      // a rejection here (database busy or full) would be unhandled and end the process
+      void this.settle(row.id, 'timed_out', 'no_reply', null).catch((e) => this.ctx.log.error({ err: e, commandId: row.id }, 'command timeout not recorded'));
+    }, this.ctx.settings.jt808CommandTimeoutS * 1000);
     timer.unref();
     this.waiting.set(key, { id: row.id, msgIds: msg.msgId === 0x8104 || msg.msgId === 0x8106 ? [0x8104, 0x8106] : [msg.msgId], timer });
     session.send(wire);

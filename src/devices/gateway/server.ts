@@ -49,7 +49,10 @@ export class Jt808Gateway {
     server.on('error', (e) => { this.stats.errors.accept = (this.stats.errors.accept ?? 0) + 1; this.ctx.log.error({ err: e }, 'jt808: accept failed'); });
     this.sweeper = setInterval(() => {
       const now = this.ctx.clock.now();
-      for (const s of [...this.pendingPackages]) s.sweepPackages(now);
+      for (const s of [...this.pendingPackages]) {
+        // thrown from this timer, one session's failure would end the process
+        try { s.sweepPackages(now); } catch (e) { this.stats.errors.internal = (this.stats.errors.internal ?? 0) + 1; this.ctx.log.error({ err: e, terminalId: s.terminalId }, 'jt808: sub-package sweep failed'); this.pendingPackages.delete(s); }
+      }
     }, this.opts.sweepMs);
     this.sweeper.unref();
     return (server.address() as net.AddressInfo).port;

@@ -84,7 +84,12 @@ export class Jt808Session {
       // A frame that trips a bug is counted, logged and answered as failed: thrown from this
       // 'data' handler it would reach no handler and end the process, every session with it.
       try {
-        if (frame.header.package) {
+        if (frame.header.package && (!this.authenticated || frame.header.terminalId !== this.terminalId)) {
+          // parts are kept only for the terminal this session authenticated: a stranger's parts
+          // would hold memory for a message that could never be stored
+          this.gw.stats.unauthenticated++;
+          this.send(encodeGeneralReply(frame.header, this.nextSerial(), GENERAL_FAIL));
+        } else if (frame.header.package) {
           const r = this.assemble(frame, hex);
           if (!r) continue;
           frame = r.frame;
@@ -124,7 +129,9 @@ export class Jt808Session {
     const { resend, expired } = this.assembler.sweep(now);
     for (const g of resend) {
       this.gw.stats.resendRequests++;
-      this.send(encodeSubpackageRequestFor(g.header, this.nextSerial(), g.originalSerial, g.missing));
+      // 0x8003 holds at most 255 IDs (a BYTE count) before 2019, and a 1,023-byte body in 2019
+      const most = g.header.version === 2019 ? 509 : 255;
+      this.send(encodeSubpackageRequestFor(g.header, this.nextSerial(), g.originalSerial, g.missing.slice(0, most)));
     }
     for (const g of expired) { this.partsHex.delete(`${g.msgId}|${g.total}`); this.gw.stats.packagesExpired++; }
     if (!this.assembler.size) this.gw.pendingPackages.delete(this);

@@ -72,3 +72,28 @@ describe('SubpackageAssembler', () => {
     assert.equal(a.pendingFor('013912344329')[0]!.total, 4);
   });
 });
+
+describe('SubpackageAssembler memory bounds', () => {
+  const partOf = (msgId: number, total: number, index: number, body = Buffer.alloc(0), terminalId = '013912344329') =>
+    parseFrame(frameContent({ msgId, version: 2013, terminalId, serial: 100 + index, package: { total, index } }, body));
+
+  it('refuses a message of more parts than maxPackages (a 16-bit total reserved 65,535 slots per frame)', () => {
+    const a = new SubpackageAssembler({ maxPackages: 1024 });
+    assert.deepEqual(a.add(partOf(0x0704, 65_535, 1), 0), { status: 'ignored', reason: 'too_many_packages' });
+    assert.equal(a.size, 0);
+    assert.equal((a.add(partOf(0x0704, 1024, 1), 0) as { missing: number[] }).missing.length, 1023);
+  });
+
+  it('holds at most maxMessages incomplete messages, dropping the oldest', () => {
+    const a = new SubpackageAssembler({ maxMessages: 4 });
+    for (let m = 0; m < 10; m++) a.add(partOf(0x0900 + m, 2, 1), m);
+    assert.equal(a.size, 4);
+    assert.deepEqual(a.pendingFor('013912344329').map((g) => g.msgId), [0x0906, 0x0907, 0x0908, 0x0909]);
+  });
+
+  it('counts a message\'s part slots against the byte cap, so empty parts are bounded too', () => {
+    const a = new SubpackageAssembler({ maxBytesPerTerminal: 16 * 1024, maxMessages: 1000 });
+    for (let m = 0; m < 200; m++) a.add(partOf(0x0900 + m, 500, 1), m); // 500 slots × 16 B = 8 KB each, no body bytes
+    assert.ok(a.size <= 2, `${a.size} incomplete messages kept`);
+  });
+});

@@ -5,7 +5,10 @@
  *  - add() returns the full body once every index is present;
  *  - sweep() lists incomplete messages idle for ≥ resendAfterMs with their missing indices, so
  *    the server can send 0x8003 (encodeSubpackageRequestFor), and drops those idle ≥ timeoutMs.
- * Memory is capped per terminal (maxBytesPerTerminal): the oldest incomplete message is dropped.
+ * Memory is capped per terminal (maxBytesPerTerminal, counting each message's part index as well
+ * as its bytes, so empty parts count too) and per assembler (maxMessages): the oldest incomplete
+ * message is dropped. A message of more than maxPackages parts is refused (a 16-bit total would
+ * otherwise reserve 65,535 slots for one frame).
  */
 import type { Jt808Frame, Jt808Header } from './types.ts';
 
@@ -23,7 +26,7 @@ export interface SubpackageGap {
 export type AddResult =
   | { status: 'complete'; header: Jt808Header; body: Buffer }
   | { status: 'pending'; missing: number[] }
-  | { status: 'ignored'; reason: 'not_a_package' | 'bad_index' | 'duplicate' };
+  | { status: 'ignored'; reason: 'not_a_package' | 'bad_index' | 'duplicate' | 'too_many_packages' };
 
 export interface SubpackageAssemblerOptions {
   /** Ask for missing parts after this idle time. Default 5 s. */
@@ -32,12 +35,20 @@ export interface SubpackageAssemblerOptions {
   timeoutMs?: number;
   /** Default 256 KiB. */
   maxBytesPerTerminal?: number;
+  /** Parts one message may have. Default 1,024 (~1 MB at the 1,023-byte body limit). */
+  maxPackages?: number;
+  /** Incomplete messages held at once. Default 16. */
+  maxMessages?: number;
 }
+
+/** What an entry costs beyond its bytes, per part slot (the index), in the byte cap. */
+const SLOT_BYTES = 16;
 
 interface Entry {
   key: string;
   header: Jt808Header;
-  parts: (Buffer | undefined)[];
+  total: number;
+  parts: Map<number, Buffer>;
   received: number;
   bytes: number;
   originalSerial: number;
@@ -52,11 +63,15 @@ export class SubpackageAssembler {
   private readonly resendAfter: number;
   private readonly timeout: number;
   private readonly maxBytes: number;
+  private readonly maxPackages: number;
+  private readonly maxMessages: number;
 
   constructor(opts: SubpackageAssemblerOptions = {}) {
     this.resendAfter = opts.resendAfterMs ?? 5_000;
     this.timeout = opts.timeoutMs ?? 60_000;
     this.maxBytes = opts.maxBytesPerTerminal ?? 256 * 1024;
+    this.maxPackages = opts.maxPackages ?? 1024;
+    this.maxMessages = opts.maxMessages ?? 16;
   }
 
   get size(): number {
@@ -68,15 +83,18 @@ export class SubpackageAssembler {
     const pkg = header.package;
     if (!pkg) return { status: 'ignored', reason: 'not_a_package' };
     if (pkg.total < 1 || pkg.index < 1 || pkg.index > pkg.total) return { status: 'ignored', reason: 'bad_index' };
+    if (pkg.total > this.maxPackages) return { status: 'ignored', reason: 'too_many_packages' };
     const key = `${header.terminalId}|${header.msgId}|${pkg.total}`;
     let e = this.entries.get(key);
     if (!e) {
-      e = { key, header, parts: new Array(pkg.total), received: 0, bytes: 0, originalSerial: (header.serial - (pkg.index - 1)) & 0xffff, serialKnown: pkg.index === 1, createdAt: now, lastAt: now, askedAt: null };
+      e = { key, header, total: pkg.total, parts: new Map(), received: 0, bytes: pkg.total * SLOT_BYTES, originalSerial: (header.serial - (pkg.index - 1)) & 0xffff, serialKnown: pkg.index === 1, createdAt: now, lastAt: now, askedAt: null };
       this.entries.set(key, e);
+      // the oldest incomplete message goes first (Map order is insertion order)
+      for (const old of this.entries.values()) { if (this.entries.size <= this.maxMessages) break; if (old !== e) this.entries.delete(old.key); }
     }
     e.lastAt = now;
-    if (e.parts[pkg.index - 1]) return { status: 'ignored', reason: 'duplicate' };
-    e.parts[pkg.index - 1] = Buffer.from(body); // copy: the frame may be a view of a socket buffer
+    if (e.parts.has(pkg.index)) return { status: 'ignored', reason: 'duplicate' };
+    e.parts.set(pkg.index, Buffer.from(body)); // copy: the frame may be a view of a socket buffer
     e.received++;
     e.bytes += body.length;
     if (pkg.index === 1) {
@@ -86,7 +104,9 @@ export class SubpackageAssembler {
     }
     if (e.received === pkg.total) {
       this.entries.delete(key);
-      return { status: 'complete', header: { ...e.header, package: null }, body: Buffer.concat(e.parts as Buffer[]) };
+      const parts: Buffer[] = [];
+      for (let i = 1; i <= e.total; i++) parts.push(e.parts.get(i)!);
+      return { status: 'complete', header: { ...e.header, package: null }, body: Buffer.concat(parts) };
     }
     this.capTerminal(header.terminalId, key);
     return { status: 'pending', missing: missingOf(e) };
@@ -134,10 +154,10 @@ export class SubpackageAssembler {
 
 function missingOf(e: Entry): number[] {
   const m: number[] = [];
-  for (let i = 0; i < e.parts.length; i++) if (!e.parts[i]) m.push(i + 1);
+  for (let i = 1; i <= e.total; i++) if (!e.parts.has(i)) m.push(i);
   return m;
 }
 
 function gapOf(e: Entry): SubpackageGap {
-  return { terminalId: e.header.terminalId, msgId: e.header.msgId, total: e.parts.length, originalSerial: e.originalSerial, missing: missingOf(e), header: e.header };
+  return { terminalId: e.header.terminalId, msgId: e.header.msgId, total: e.total, originalSerial: e.originalSerial, missing: missingOf(e), header: e.header };
 }
