@@ -15,6 +15,9 @@ import { invalidField, notFound } from '../platform/errors.ts';
 import { ALERT_CHANGED } from './alert-model.ts';
 import type { AlertDto } from './alert-store.ts';
 
+/** After a delivery run that failed (not a receiver's failure: ours), the next one. */
+const RETRY_FAILED_RUN_MS = 5_000;
+
 export const MAX_ATTEMPTS = 8;
 export const backoffMs = (attempt: number) => Math.min(3600_000, 1000 * 2 ** (attempt - 1));
 export const signWebhook = (secret: string, ts: number, body: string) => createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
@@ -41,8 +44,9 @@ export class WebhookDispatcher {
   kick(delay = 0) {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    // A failed run is logged, not thrown into the void: the rows stay pending and the next kick retries.
-    this.timer = setTimeout(() => void this.runDue().catch((e) => { if (!this.stopped) this.ctx.log.error({ err: e }, 'webhook delivery run failed'); }), delay);
+    // A failed run (the database busy or full) is logged and tried again in a few seconds: the rows
+    // stay pending, and without a retry here they waited for the next alert or a restart.
+    this.timer = setTimeout(() => void this.runDue().catch((e) => { if (this.stopped) return; this.ctx.log.error({ err: e }, 'webhook delivery run failed'); this.kick(RETRY_FAILED_RUN_MS); }), delay);
     this.timer.unref();
   }
 
