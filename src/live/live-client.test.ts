@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalBus } from '../platform/bus.ts';
 import { LiveHub, type LiveEvent } from './live-hub.ts';
-import { LiveClient } from './live-routes.ts';
+import { LiveClient, MAX_BUFFERED_BYTES } from './live-routes.ts';
 
 /** The peer: a WebSocket that records what it is sent. */
-const peer = () => { const sent: any[] = []; return { sent, socket: { readyState: 1, send: (x: string) => sent.push(JSON.parse(x)) } as any }; };
+const peer = () => { const sent: any[] = []; const socket = { readyState: 1, bufferedAmount: 0, terminated: false, send: (x: string) => sent.push(JSON.parse(x)), terminate() { this.terminated = true; this.readyState = 3; } }; return { sent, socket: socket as any }; };
 const turn = () => new Promise((r) => setImmediate(r));
 const position = (id: number, tripId: string): LiveEvent => ({ id, kind: 'position', tripId, enterpriseId: null, lon: 118, lat: 24, data: { tripId } });
 
@@ -121,4 +121,20 @@ test('a bad lastEventId is refused with a code and changes nothing; an ID this h
   assert.deepEqual(hub.since(50_000), { events: [], gap: true }, 'resuming from before a restart');
   c.onMessage(JSON.stringify({ subscribe: { positions: 'all' }, lastEventId: 50_000 }), hub);
   assert.deepEqual(sent.slice(4).map((m) => m.type), ['gap', 'subscribed']);
+});
+
+test('a client that stops reading is closed once too much waits for it, instead of being buffered for without end', async () => {
+  const bus = new LocalBus();
+  const hub = new LiveHub(bus, 5000);
+  bus.publish('positions.stored', Array.from({ length: 2000 }, (_, i) => ({ tripId: `t${i}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
+  const { sent, socket } = peer();
+  const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
+  c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, lastEventId: 0 }), hub);
+  assert.equal(sent.length, 256);
+  socket.bufferedAmount = MAX_BUFFERED_BYTES + 1; // the peer has stopped reading
+  for (let i = 0; i < 10; i++) await turn();
+  assert.equal(socket.terminated, true);
+  assert.equal(sent.length, 256, 'nothing more queued for it');
+  c.offer({ id: 9999, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: {} });
+  assert.equal(sent.length, 256);
 });

@@ -43,6 +43,12 @@ export function liveRoutes(hub: LiveHub): RouteModule {
  * waited behind them. 256 is ~1.5 ms of sending; the loop reads sockets between chunks.
  */
 const SEND_CHUNK = 256;
+/**
+ * A client that stops reading is closed once this much waits for it (a replay of the whole buffer
+ * is ~15 MB): otherwise the server holds everything it is sent, for as long as the socket stays
+ * open. It reconnects with its last event ID and resumes.
+ */
+export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 export class LiveClient {
   private throttleMs = 1000;
@@ -61,6 +67,7 @@ export class LiveClient {
   send(m: unknown) { if (this.socket.readyState === 1) this.socket.send(JSON.stringify(m)); }
   private sendEvent(e: LiveEvent) {
     if (this.socket.readyState !== 1) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) { this.close(); this.socket.terminate(); return; }
     this.socket.send((e.wire ??= JSON.stringify({ type: 'event', id: e.id, kind: e.kind, data: e.data })));
   }
 
