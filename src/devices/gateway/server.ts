@@ -51,7 +51,7 @@ export class Jt808Gateway {
       const now = this.ctx.clock.now();
       for (const s of [...this.pendingPackages]) {
         // thrown from this timer, one session's failure would end the process
-        try { s.sweepPackages(now); } catch (e) { this.stats.errors.internal = (this.stats.errors.internal ?? 0) + 1; this.ctx.log.error({ err: e, terminalId: s.terminalId }, 'jt808: sub-package sweep failed'); this.pendingPackages.delete(s); }
+        try { s.sweepPackages(now); } catch (e) { this.countInternal(s, e, 'sub-package sweep failed'); this.pendingPackages.delete(s); }
       }
     }, this.opts.sweepMs);
     this.sweeper.unref();
@@ -89,6 +89,12 @@ export class Jt808Gateway {
   countError(code: string, s: Jt808Session, message: string) {
     this.stats.errors[code] = (this.stats.errors[code] ?? 0) + 1;
     this.ctx.log.warn({ code, terminalId: s.terminalId, remote: s.socket.remoteAddress }, `jt808: ${message}`);
+  }
+
+  /** A bug tripped while serving a session: counted as errors.internal and logged with its stack, never thrown on. */
+  countInternal(s: Jt808Session, err: unknown, message: string, detail: Record<string, unknown> = {}) {
+    this.stats.errors.internal = (this.stats.errors.internal ?? 0) + 1;
+    this.ctx.log.error({ err, terminalId: s.terminalId, ...detail }, `jt808: ${message}`);
   }
 
   async deviceByTerminal(terminalId: string): Promise<KnownDevice | null> {

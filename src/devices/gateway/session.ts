@@ -75,8 +75,7 @@ export class Jt808Session {
         // A frame we cannot trust (checksum, length, header) is counted and logged, never answered;
         // so is one that trips a bug in the header reader (thrown from here, it would end the process).
         if (isJt808Error(e)) { this.gw.countError(e.code, this, e.message); continue; }
-        this.gw.stats.errors.internal = (this.gw.stats.errors.internal ?? 0) + 1;
-        this.gw.ctx.log.error({ err: e, terminalId: this.terminalId }, 'jt808: frame header could not be read');
+        this.gw.countInternal(this, e, 'frame header could not be read');
         continue;
       }
       this.gw.stats.frames++;
@@ -96,8 +95,7 @@ export class Jt808Session {
           this.handle(frame, r.hex, (batch ??= { recs: [], acks: [] }));
         } else this.handle(frame, hex, (batch ??= { recs: [], acks: [] }));
       } catch (e) {
-        this.gw.stats.errors.internal = (this.gw.stats.errors.internal ?? 0) + 1;
-        this.gw.ctx.log.error({ err: e, terminalId: this.terminalId, msgId: frame.header.msgId }, 'jt808: frame handling failed');
+        this.gw.countInternal(this, e, 'frame handling failed', { msgId: frame.header.msgId });
         this.send(encodeGeneralReply(frame.header, this.nextSerial(), GENERAL_FAIL));
       }
     }
