@@ -10,7 +10,8 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { InspectionApplicationRow } from '../tables.ts';
 import { lodgeApplication } from '../application-service.ts';
 import { errs, Id, READERS, visible, j } from './common.ts';
-import { batchDto } from './batches.ts';
+import { effectiveState } from '../batch-ledger.ts';
+import { batchView } from '../store.ts';
 
 const tags = ['inspection-applications'];
 const Party = Type.Object({ name: Type.String({ maxLength: 300 }), address: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5 })) }, { additionalProperties: false });
@@ -41,7 +42,7 @@ export const applicationRoutes: RouteModule = (app, ctx) => {
     const ids = page.items.map((r) => r.id);
     const batches = ids.length ? await db.selectFrom('inspection_batches').selectAll().where('application_id', 'in', ids).orderBy('id').execute() : [];
     const now = ctx.clock.now();
-    const batchOf = new Map(batches.map((b) => [b.application_id, { id: b.id, state: batchDto(b, now).state }]));
+    const batchOf = new Map(batches.map((b) => [b.application_id, { id: b.id, state: effectiveState(batchView(b), now) }]));
     return { items: page.items.map((r) => ({ ...applicationDto(r), batch: batchOf.get(r.id) ?? null })), nextCursor: page.nextCursor };
   });
 
