@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalBus } from '../platform/bus.ts';
+import { POSITIONS_STORED } from '../platform/db/position-writer.ts';
 import { LiveHub, type LiveEvent } from './live-hub.ts';
 import { LiveClient, MAX_BUFFERED_BYTES } from './live-routes.ts';
 
@@ -8,18 +9,24 @@ import { LiveClient, MAX_BUFFERED_BYTES } from './live-routes.ts';
 const peer = () => { const sent: any[] = []; const socket = { readyState: 1, bufferedAmount: 0, terminated: false, send: (x: string) => sent.push(JSON.parse(x)), terminate() { this.terminated = true; this.readyState = 3; } }; return { sent, socket: socket as any }; };
 const turn = () => new Promise((r) => setImmediate(r));
 const position = (id: number, tripId: string): LiveEvent => ({ id, kind: 'position', tripId, enterpriseId: null, lon: 118, lat: 24, data: { tripId } });
+const alert = (id: number): LiveEvent => ({ id, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: `a${id}` } });
+/** A hub whose buffer holds `n` stored positions (ids 1…n), the i-th for trip t<tripOf(i)>. */
+const hubWith = (n: number, capacity: number, tripOf = (i: number) => i) => {
+  const bus = new LocalBus();
+  const hub = new LiveHub(bus, capacity);
+  bus.publish(POSITIONS_STORED, Array.from({ length: n }, (_, i) => ({ tripId: `t${tripOf(i)}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
+  return hub;
+};
 
 test('a replay of the whole buffer goes out in order, a chunk per turn of the loop, then the confirmation', async () => {
-  const bus = new LocalBus();
-  const hub = new LiveHub(bus, 5000);
-  bus.publish('positions.stored', Array.from({ length: 3000 }, (_, i) => ({ tripId: `t${i}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
+  const hub = hubWith(3000, 5000);
   const { sent, socket } = peer();
   const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
   c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, lastEventId: 0 }), hub);
   assert.equal(sent.length, 256, 'one chunk before the loop turns');
   // An alert raised meanwhile waits behind the replay: ids only grow, so a client that reconnects
   // with the last one it saw cannot skip the rest of the replay.
-  c.offer({ id: 9999, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: 'a1' } });
+  c.offer(alert(9999));
   assert.notEqual(sent.at(-1).kind, 'alert');
   let turns = 0;
   while (!sent.some((m) => m.kind === 'alert')) { await turn(); turns++; }
@@ -37,7 +44,7 @@ test('an alert is not held behind a throttle window; a new subscription drops wh
   sent.length = 0;
   for (let i = 0; i < 1000; i++) c.offer(position(i + 1, `t${i}`));
   t.mock.timers.tick(250);
-  c.offer({ id: 5000, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: 'a1' } });
+  c.offer(alert(5000));
   assert.equal(sent.length, 257); assert.equal(sent.at(-1).kind, 'alert', 'ahead of the window\'s other 744 positions');
   c.onMessage(JSON.stringify({ subscribe: { positions: 'none', alerts: true } }), new LiveHub(new LocalBus()));
   for (let i = 0; i < 10; i++) await turn();
@@ -71,10 +78,7 @@ test('a throttle window of many trips is sent over several turns; a closed clien
 });
 
 test('after a replay, alerts that waited behind it keep their order; a follower\'s fixes during a replay come after it, in order', async () => {
-  const bus = new LocalBus();
-  const hub = new LiveHub(bus, 5000);
-  bus.publish('positions.stored', Array.from({ length: 1000 }, (_, i) => ({ tripId: `t${i % 50}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
-  const alert = (id: number): LiveEvent => ({ id, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: { id: `a${id}` } });
+  const hub = hubWith(1000, 5000, (i) => i % 50);
   const tripIds = Array.from({ length: 50 }, (_, i) => `t${i}`);
   // a map client (throttled): alerts offered during the replay wait behind it, and so does one offered right after its confirmation
   {
@@ -106,9 +110,7 @@ test('after a replay, alerts that waited behind it keep their order; a follower\
 });
 
 test('a bad lastEventId is refused with a code and changes nothing; an ID this hub never gave out (a restart) is a gap', () => {
-  const bus = new LocalBus();
-  const hub = new LiveHub(bus, 100);
-  bus.publish('positions.stored', [{ tripId: 't1', enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false }]);
+  const hub = hubWith(1, 100);
   const { sent, socket } = peer();
   const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
   for (const bad of [0.5, -1, '3', Number.MAX_VALUE]) {
@@ -124,9 +126,7 @@ test('a bad lastEventId is refused with a code and changes nothing; an ID this h
 });
 
 test('a client that stops reading is closed once too much waits for it, instead of being buffered for without end', async () => {
-  const bus = new LocalBus();
-  const hub = new LiveHub(bus, 5000);
-  bus.publish('positions.stored', Array.from({ length: 2000 }, (_, i) => ({ tripId: `t${i}`, enterpriseId: null, lon: 118, lat: 24, deviceId: 'd', terminalId: 'x', fixTime: 0, speedKmh: 0, heading: 0, batteryPct: null, lockEvents: [], late: false })));
+  const hub = hubWith(2000, 5000);
   const { sent, socket } = peer();
   const c = new LiveClient(socket, { positions: 'none', alerts: false, enterpriseId: null });
   c.onMessage(JSON.stringify({ subscribe: { positions: 'all', alerts: true }, lastEventId: 0 }), hub);
@@ -135,6 +135,6 @@ test('a client that stops reading is closed once too much waits for it, instead 
   for (let i = 0; i < 10; i++) await turn();
   assert.equal(socket.terminated, true);
   assert.equal(sent.length, 256, 'nothing more queued for it');
-  c.offer({ id: 9999, kind: 'alert', tripId: 't1', enterpriseId: null, lon: null, lat: null, data: {} });
+  c.offer(alert(9999));
   assert.equal(sent.length, 256);
 });
