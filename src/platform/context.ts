@@ -33,7 +33,7 @@ export function createContext(settings: Settings, store: Store, opts: { clock?: 
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: settings.logLevel });
   const nowIso = () => isoOf(clock.now());
-  const bus = new LocalBus();
+  const bus = new LocalBus((subject, err) => log.error({ err, subject }, 'bus subscriber failed'));
   return {
     bus,
     positions: new PositionWriter(store, bus),
