@@ -16,7 +16,7 @@ import { ALERT_CHANGED } from './alert-model.ts';
 import type { AlertDto } from './alert-store.ts';
 
 /** After a delivery run that failed (not a receiver's failure: ours), the next one. */
-const RETRY_FAILED_RUN_MS = 5_000;
+export const RETRY_FAILED_RUN_MS = 5_000;
 
 export const MAX_ATTEMPTS = 8;
 export const backoffMs = (attempt: number) => Math.min(3600_000, 1000 * 2 ** (attempt - 1));
@@ -27,7 +27,7 @@ export class WebhookDispatcher {
   private chain: Promise<number> = Promise.resolve(0);
   private stopped = false;
   private abort = new AbortController();
-  constructor(private ctx: AppContext, private fetchImpl: typeof fetch = fetch) {
+  constructor(private ctx: AppContext, private fetchImpl: typeof fetch = fetch, private opts = { retryFailedRunMs: RETRY_FAILED_RUN_MS }) {
     ctx.bus.subscribe<AlertDto>(ALERT_CHANGED, (a) => void this.enqueue(a).catch((e) => ctx.log.error({ err: e }, 'webhook enqueue failed')));
   }
 
@@ -46,7 +46,7 @@ export class WebhookDispatcher {
     if (this.timer) clearTimeout(this.timer);
     // A failed run (the database busy or full) is logged and tried again in a few seconds: the rows
     // stay pending, and without a retry here they waited for the next alert or a restart.
-    this.timer = setTimeout(() => void this.runDue().catch((e) => { if (this.stopped) return; this.ctx.log.error({ err: e }, 'webhook delivery run failed'); this.kick(RETRY_FAILED_RUN_MS); }), delay);
+    this.timer = setTimeout(() => void this.runDue().catch((e) => { if (this.stopped) return; this.ctx.log.error({ err: e }, 'webhook delivery run failed'); this.kick(this.opts.retryFailedRunMs); }), delay);
     this.timer.unref();
   }
 
