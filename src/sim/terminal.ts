@@ -35,6 +35,8 @@ export class EmulatedTerminal {
   private pendingHow: 'platform' | undefined;
   readonly params = new Map<number, number | string>([[0x0001, 30], [0x0029, 30]]);
   readonly received: number[] = [];
+  /** Off: downlink commands are received and never answered, as by a lock whose firmware hangs. */
+  answerCommands = true;
 
   constructor(readonly terminalId: string, private opts: { host: string; port: number; version?: Jt808Version; recordLatency?: boolean; onAck?: (n: number) => void }) {}
 
@@ -153,7 +155,7 @@ export class EmulatedTerminal {
         if (w) { this.waiters.delete(key); w(b); }
         continue;
       }
-      this.answerCommand(h.msgId, h.serial, b);
+      if (this.answerCommands) this.answerCommand(h.msgId, h.serial, b);
     }
   }
 
