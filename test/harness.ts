@@ -72,3 +72,14 @@ export async function harness(kind: DbKind = 'sqlite', opts: { seed?: boolean; s
   };
   return h;
 }
+
+/** Polls `get` every 10 ms until `ok` holds for its value (truthy by default) and returns that value; fails after `ms`. */
+export async function until<T>(get: () => T | Promise<T>, ok: (v: T) => boolean = (v) => !!v, ms = 3000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

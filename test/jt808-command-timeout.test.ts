@@ -1,7 +1,7 @@
 /** A downlink command the lock never answers is recorded timed_out (and audited) after the configured timeout. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, type Harness } from './harness.ts';
+import { harness, until, type Harness } from './harness.ts';
 import { EmulatedTerminal } from '../src/sim/terminal.ts';
 import { ensureSimDevices } from '../src/sim/devices.ts';
 
@@ -38,13 +38,3 @@ describe('JT/T 808 downlink command without a reply', () => {
     assert.deepEqual(JSON.parse(audit[0]!.after as string), { state: 'timed_out', result: 'no_reply' });
   });
 });
-
-async function until<T>(get: () => T | Promise<T>, ok: (v: T) => boolean = (v) => !!v, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppContext } from '../platform/context.ts';
-import { harness, type Harness } from '../../test/harness.ts';
+import { harness, until, type Harness } from '../../test/harness.ts';
 import { WebhookDispatcher, signWebhook } from './webhooks.ts';
 
 describe('webhook dispatcher: a delivery run that fails on our side', () => {
@@ -42,13 +42,3 @@ describe('webhook dispatcher: a delivery run that fails on our side', () => {
     }
   });
 });
-
-async function until<T>(get: () => T | Promise<T>, ok: (v: T) => boolean = (v) => !!v, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

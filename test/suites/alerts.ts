@@ -2,7 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { harness, type DbKind, type Harness } from '../harness.ts';
+import { harness, until, type DbKind, type Harness } from '../harness.ts';
 import { applySignals, publishAlerts } from '../../src/alerts/alert-store.ts';
 import { escalateStaleAlerts } from '../../src/alerts/alert-routes.ts';
 import { signWebhook } from '../../src/alerts/webhooks.ts';
@@ -165,10 +165,4 @@ export function alertsSuite(kind: DbKind, skip: string | false = false) {
       server.close();
     });
   });
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 3000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (await cond()) return; await new Promise((r) => setTimeout(r, 10)); }
-  throw new Error('condition not met in time');
 }

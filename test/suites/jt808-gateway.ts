@@ -1,21 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, type DbKind, type Harness } from '../harness.ts';
+import { harness, until, type DbKind, type Harness } from '../harness.ts';
 import { world, tripIn, fixAt, act, type World } from './fixtures.ts';
 import { EmulatedTerminal } from '../../src/sim/terminal.ts';
 import { ensureSimDevices } from '../../src/sim/devices.ts';
 import { encodeMessage, frameContent, escapeAndFrame, encodeBody, deviceTimeOf } from '../../src/devices/jt808/index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(fn: () => Promise<T> | T, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const waitFor = <T>(fn: () => Promise<T> | T, what: string, ms = 5000) => until(fn, (v) => !!v, ms, what);
 
 export function jt808GatewaySuite(kind: DbKind, skip: string | false = false) {
   describe(`JT/T 808 gateway over TCP (${kind})`, { skip }, () => {
