@@ -16,7 +16,7 @@ import { ALERT_CHANGED } from './alert-model.ts';
 import type { AlertDto } from './alert-store.ts';
 
 /** After a delivery run that failed (not a receiver's failure: ours), the next one. */
-export const RETRY_FAILED_RUN_MS = 5_000;
+const RETRY_FAILED_RUN_MS = 5_000;
 
 export const MAX_ATTEMPTS = 8;
 export const backoffMs = (attempt: number) => Math.min(3600_000, 1000 * 2 ** (attempt - 1));

@@ -14,7 +14,7 @@ export type SubscriberFailed = (subject: string, error: unknown) => void;
 
 export class LocalBus implements Bus {
   private handlers = new Map<string, Set<Handler<any>>>();
-  /** Counts subscriber failures by subject, for the logs' context and for tests. */
+  /** Subscriber failures by subject so far (each is also reported to onFailed). */
   readonly failures = new Map<string, number>();
 
   /**
