@@ -37,6 +37,8 @@ export class EmulatedTerminal {
   readonly received: number[] = [];
   /** Off: downlink commands are received and never answered, as by a lock whose firmware hangs. */
   answerCommands = true;
+  /** Commands received while answerCommands was off, for answerHeld(). */
+  private held: Array<{ msgId: number; serial: number; body: unknown }> = [];
 
   constructor(readonly terminalId: string, private opts: { host: string; port: number; version?: Jt808Version; recordLatency?: boolean; onAck?: (n: number) => void }) {}
 
@@ -156,7 +158,13 @@ export class EmulatedTerminal {
         continue;
       }
       if (this.answerCommands) this.answerCommand(h.msgId, h.serial, b);
+      else this.held.push({ msgId: h.msgId, serial: h.serial, body: b });
     }
+  }
+
+  /** Carries out and answers the commands held while answerCommands was off (a lock answering late). */
+  answerHeld() {
+    for (const c of this.held.splice(0)) this.answerCommand(c.msgId, c.serial, c.body);
   }
 
   private answerCommand(msgId: number, serial: number, b: any) {

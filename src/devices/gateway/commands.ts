@@ -3,7 +3,9 @@
  * 0x8106), pass-through (0x8900) and the lock profile's seal/unseal command. Each command is
  * recorded in device_commands before its bytes leave, matched to the terminal's reply by the
  * platform serial (0x0001 by answered serial, 0x0104 for queries) and its outcome written back:
- * pending → sent → acknowledged | failed | timed_out.
+ * pending → sent → acknowledged | failed | timed_out. A reply that comes after the timeout (a lock
+ * on a slow link often applies the command and answers late) still records what the lock did:
+ * timed_out → acknowledged | failed, audited as late, for ten timeouts after the command was sent.
  * A device with no live session: the API answers 409 device_offline and records nothing (the
  * command never left); the trip's authorised unseal records the unlock as failed/device_offline so
  * the outcome is visible without failing the unseal itself.
@@ -35,9 +37,14 @@ export const TRIP_UNSEALED = 'trip.unsealed';
 export interface TripUnsealed { tripId: string; deviceId: string | null; actor: string }
 
 const RESULT_NAMES = ['ok', 'failed', 'bad_message', 'unsupported'];
+/** Timed-out commands remembered for a late reply at most (a storm of silent locks stays bounded). */
+const MAX_LATE = 10_000;
+interface LateEntry { id: string; msgIds: number[]; until: number; recorded: Promise<void> }
 
 export class DeviceCommands {
   private waiting = new Map<string, { id: string; msgIds: number[]; timer: NodeJS.Timeout }>();
+  /** Timed-out commands a late reply may still settle: key → command, with when to forget it. */
+  private late = new Map<string, LateEntry>();
 
   constructor(private ctx: AppContext, private gw: Jt808Gateway) {
     gw.commands = this;
@@ -77,13 +84,17 @@ export class DeviceCommands {
     const wire = encodeMessage({ header: { msgId: msg.msgId, version: h.version, protocolVersion: h.protocolVersion, terminalId: dev.terminal_id, serial }, body: msg.body });
     await this.insert({ ...row, serial }, actor);
     const key = `${dev.terminal_id}|${serial}`;
+    const msgIds = msg.msgId === 0x8104 || msg.msgId === 0x8106 ? [0x8104, 0x8106] : [msg.msgId];
+    const timeoutMs = this.ctx.settings.jt808CommandTimeoutS * 1000;
     const timer = setTimeout(() => {
       this.waiting.delete(key);
       // a rejection here (database busy or full) would be unhandled and end the process
-      void this.settle(row.id, 'timed_out', 'no_reply', null).catch((e) => this.ctx.log.error({ err: e, commandId: row.id }, 'command timeout not recorded'));
-    }, this.ctx.settings.jt808CommandTimeoutS * 1000);
+      const recorded = this.settle(row.id, 'timed_out', 'no_reply', null).catch((e) => this.ctx.log.error({ err: e, commandId: row.id }, 'command timeout not recorded'));
+      this.rememberLate(key, { id: row.id, msgIds, until: this.ctx.clock.now() + 9 * timeoutMs, recorded });
+    }, timeoutMs);
     timer.unref();
-    this.waiting.set(key, { id: row.id, msgIds: msg.msgId === 0x8104 || msg.msgId === 0x8106 ? [0x8104, 0x8106] : [msg.msgId], timer });
+    this.late.delete(key); // the serial is in use again (a new session counts from 1): a reply is this command's
+    this.waiting.set(key, { id: row.id, msgIds, timer });
     session.send(wire);
     const sentAt = this.ctx.nowIso();
     await this.ctx.change((trx) => trx.updateTable('device_commands').set({ state: 'sent', sent_at: sentAt, updated_at: sentAt }).where('id', '=', row.id).where('state', '=', 'pending').execute());
@@ -93,20 +104,37 @@ export class DeviceCommands {
   /** A terminal's 0x0001 / 0x0104: settle the command it answers, if any. */
   onReply(s: Jt808Session, reply: GeneralResponseBody, answer: ParametersAnswerBody | null) {
     const key = `${s.terminalId}|${reply.answerSerial}`;
+    const state = reply.result === 0 ? 'acknowledged' : 'failed';
+    const result = RESULT_NAMES[reply.result] ?? `result_${reply.result}`;
     const w = this.waiting.get(key);
-    if (!w || !w.msgIds.includes(reply.answerMsgId)) return;
-    this.waiting.delete(key);
-    clearTimeout(w.timer);
-    void this.settle(w.id, reply.result === 0 ? 'acknowledged' : 'failed', RESULT_NAMES[reply.result] ?? `result_${reply.result}`, answer ?? reply)
-      .catch((e) => this.ctx.log.error({ err: e, commandId: w.id }, 'command outcome not recorded'));
+    if (w && w.msgIds.includes(reply.answerMsgId)) {
+      this.waiting.delete(key);
+      clearTimeout(w.timer);
+      void this.settle(w.id, state, result, answer ?? reply).catch((e) => this.ctx.log.error({ err: e, commandId: w.id }, 'command outcome not recorded'));
+      return;
+    }
+    const l = this.late.get(key);
+    if (!l || !l.msgIds.includes(reply.answerMsgId)) return;
+    this.late.delete(key);
+    if (l.until < this.ctx.clock.now()) return;
+    // after the timeout's own write, which it changes (on PostgreSQL the two could otherwise race)
+    void l.recorded.then(() => this.settle(l.id, state, result, answer ?? reply, true)).catch((e) => this.ctx.log.error({ err: e, commandId: l.id }, 'late command outcome not recorded'));
   }
 
-  private async settle(id: string, state: DeviceCommandRow['state'], result: string, reply: unknown) {
+  private rememberLate(key: string, entry: LateEntry) {
+    const now = this.ctx.clock.now();
+    // bounded: expired entries go first, then the oldest (a Map iterates in insertion order)
+    for (const [k, v] of this.late) { if (v.until >= now && this.late.size < MAX_LATE) break; this.late.delete(k); }
+    this.late.set(key, entry);
+  }
+
+  /** Records an outcome once: from pending/sent, or (a late reply) from timed_out. */
+  private async settle(id: string, state: DeviceCommandRow['state'], result: string, reply: unknown, late = false) {
     const at = this.ctx.nowIso();
     await this.ctx.change(async (trx, audit) => {
       const r = await trx.updateTable('device_commands').set({ state, result, reply: reply == null ? null : JSON.stringify(reply), replied_at: state === 'timed_out' ? null : at, updated_at: at })
-        .where('id', '=', id).where('state', 'in', ['pending', 'sent']).executeTakeFirst();
-      if (Number(r.numUpdatedRows)) await audit({ actor: 'system', action: 'device.command_result', subject: id, before: null, after: { state, result }, reason: null });
+        .where('id', '=', id).where('state', 'in', late ? ['timed_out'] : ['pending', 'sent']).executeTakeFirst();
+      if (Number(r.numUpdatedRows)) await audit({ actor: 'system', action: 'device.command_result', subject: id, before: late ? { state: 'timed_out', result: 'no_reply' } : null, after: late ? { state, result, late: true } : { state, result }, reason: null });
     });
   }
 
@@ -123,7 +151,7 @@ export class DeviceCommands {
   }
 
   /** For tests and shutdown: forget timers. */
-  stop() { for (const w of this.waiting.values()) clearTimeout(w.timer); this.waiting.clear(); }
+  stop() { for (const w of this.waiting.values()) clearTimeout(w.timer); this.waiting.clear(); this.late.clear(); }
 }
 
 function messageOf(input: CommandInput, profile: string, tripId: string | undefined, actor: string): { msgId: number; body: unknown } {
