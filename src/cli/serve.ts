@@ -24,6 +24,12 @@ export async function serve(opts: { demo?: boolean; httpPort?: number; sim?: boo
     `  OpenAPI docs     ${base}/docs`,
     `  JT/T 808 gateway tcp://${settings.httpHost}:${jt808Port}  (try: npx onelock sim --terminals 10)`,
   ];
+  if (!settings.publicUrl && !settings.demo) {
+    // Each issued certificate PDF carries this URL in its QR code and text for good: a localhost one
+    // cannot be verified at the importing port, so a production start says so loudly.
+    log.warn('ONELOCK_PUBLIC_URL is not set: certificates issued now carry verification links to localhost');
+    lines.push(`  WARNING          ONELOCK_PUBLIC_URL is not set: certificate QR codes will point at ${base}`);
+  }
   let liveDemo: import('../demo/live-demo.ts').LiveDemo | null = null;
   if (settings.demo) {
     lines.push(`  demo logins (password "${DEMO_PASSWORD}"):`);
