@@ -26,7 +26,13 @@ export interface PositionRecord {
   raw: string;
 }
 
-export interface StoredPosition extends PositionRecord {
+/**
+ * A stored position as the bus hands it on (supervision, live feed): without the raw frame and the
+ * additional items, which only the positions table keeps. Nothing downstream reads them, and left
+ * on the bus they lived as long as the slowest subscriber held a batch, long enough at 10,000/s to
+ * be promoted to the old generation.
+ */
+export interface StoredPosition extends Omit<PositionRecord, 'raw' | 'items'> {
   /** positions.id: the supervision checkpoint records the last one evaluated. */
   id: number;
   tripId: string | null;

@@ -68,7 +68,13 @@ export class LiveClient {
   private sendEvent(e: LiveEvent) {
     if (this.socket.readyState !== 1) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) { this.close(); this.socket.terminate(); return; }
-    this.socket.send((e.wire ??= JSON.stringify({ type: 'event', id: e.id, kind: e.kind, data: e.data })));
+    if (e.wire === undefined) {
+      e.wire = JSON.stringify({ type: 'event', id: e.id, kind: e.kind, data: e.data });
+      // the ring holds each event for seconds: once serialised, the wire is all a client is sent
+      // again, and the object tree would only be promoted to the old generation with it
+      e.data = undefined;
+    }
+    this.socket.send(e.wire);
   }
 
   onMessage(raw: string, hub: LiveHub) {
