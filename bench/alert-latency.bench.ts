@@ -14,6 +14,7 @@
  *        [--seconds 30] [--runs 3] [--warmup 25] [--alert-every-s 10] [--deviators 25] [--dashboards 1] [--checkpoint-s 30]
  * Profile the server side with: node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/alert-latency.bench.ts …
  */
+import './lib/runtime.ts'; // first: the runtime flags onelock serve runs with
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

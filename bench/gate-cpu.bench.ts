@@ -5,6 +5,7 @@
  * makes the figure far less sensitive to other work sharing the cores than wall-clock rates are.
  *   node --import tsx bench/gate-cpu.bench.ts [--trips 10000] [--passages 3000] [--runs 3]
  */
+import './lib/runtime.ts'; // first: the runtime flags onelock serve runs with
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -6,6 +6,7 @@
  *   bash -c 'ulimit -n 65536; node --import tsx bench/jt808-connections.bench.ts [--terminals 20000] [--children 2]'
  * Reports RSS and heap before/after and per connection. The target is 20,000 connections < 1 GB.
  */
+import './lib/runtime.ts'; // first: the runtime flags onelock serve runs with
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -5,6 +5,7 @@
  * one is checked to be stored), and p50/p99 acknowledgment latency, medians of runs.
  *   node --import tsx bench/jt808-e2e.bench.ts [--terminals 200] [--window 32] [--seconds 8] [--runs 3]
  */
+import './lib/runtime.ts'; // first: the runtime flags onelock serve runs with
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -6,6 +6,7 @@
  *   node --import tsx bench/verify-http.bench.ts [--runs 5] [--seconds 5] [--conc 32] [--log warn] [--pg postgres://…]
  * With --pg the server stores in PostgreSQL (a schema of its own, dropped afterwards) instead of SQLite.
  */
+import './lib/runtime.ts'; // first: the runtime flags onelock serve runs with
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';

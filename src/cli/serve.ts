@@ -58,6 +58,12 @@ export async function serve(opts: { demo?: boolean; httpPort?: number; sim?: boo
     await p.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // One stop for a burst of signals (Ctrl-C reaches this process from the terminal and again from
+  // the relaunch parent, src/platform/runtime-flags.ts); a signal seconds later forces the exit.
+  let stopping = 0;
+  const onSignal = (sig: string) => {
+    if (!stopping) { stopping = Date.now(); void stop(sig); } else if (Date.now() - stopping > 2000) process.exit(1);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }

@@ -53,6 +53,7 @@ export const settingsTable = {
   supervisionTickS: s('ONELOCK_SUPERVISION_TICK_S', 'number', 15, 'seconds between signal-loss, overdue and escalation checks; 0 = no timer (tests tick by hand)'),
   demoSim: s('ONELOCK_DEMO_SIM', 'bool', true, 'with demo data on: run the live demo (emulated e-locks drive the route over JT/T 808 with scripted incidents); false, or serve --no-sim, turns it off'),
   sqliteCheckpointMs: s('ONELOCK_SQLITE_CHECKPOINT_MS', 'int', 50, 'SQLite: a background thread checkpoints the WAL this often (ms), so no commit stalls the event loop copying and syncing it; 0 = SQLite checkpoints inside commits'),
+  v8PoolSize: s('ONELOCK_V8_POOL_SIZE', 'string', '', 'V8 worker threads for `onelock serve` (it relaunches itself with --v8-pool-size): empty = one less than the cores, at most 4 (Node\'s own); "default" = Node\'s four, no relaunch'),
   supervisionCheckpointS: s('ONELOCK_SUPERVISION_CHECKPOINT_S', 'number', 30, 'a trip whose positions raised nothing has its rule state checkpointed at most this often (s); a restart replays the positions after the checkpoint'),
 } as const;
 
