@@ -3,6 +3,7 @@
  * the same group-commit writer (and so the same rules) as the TCP gateway. A batch is all-or-nothing:
  * one bad position refuses the batch, naming it, and stores nothing.
  */
+import { parseInstant } from '../platform/dates.ts';
 import { Type } from 'typebox';
 import type { RouteModule } from '../platform/http/app.ts';
 import { ProblemSchema } from '../platform/http/problem.ts';
@@ -10,7 +11,6 @@ import { invalidField, forbidden } from '../platform/errors.ts';
 import { LOCK_EVENTS } from './lock-events.ts';
 import type { PositionRecord } from './position.ts';
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const Pos = Type.Object({
   terminalId: Type.String(),
   fixTime: Type.String({ description: 'ISO 8601 with a zone, e.g. 2026-11-28T10:15:00+08:00' }),
@@ -44,8 +44,8 @@ export const ingestRoutes: RouteModule = (app, ctx) => {
       const dev = byTid.get(p.terminalId);
       if (!dev) throw invalidField(`positions[${i}].terminalId`, `terminal ${p.terminalId} is not registered`, 'unknown_terminal');
       if (req.principal!.subjectId && req.principal!.subjectId !== dev.id) throw forbidden(`this key may post only for its own device, not ${p.terminalId}`);
-      if (!ISO_WITH_ZONE.test(p.fixTime) || Number.isNaN(Date.parse(p.fixTime))) throw invalidField(`positions[${i}].fixTime`, `"${p.fixTime}" is not an ISO 8601 time with a zone`, 'invalid_date');
-      const fixTime = Date.parse(p.fixTime);
+      const fixTime = parseInstant(p.fixTime);
+      if (fixTime === null) throw invalidField(`positions[${i}].fixTime`, `"${p.fixTime}" is not an ISO 8601 time with a zone`, 'invalid_date');
       if (fixTime > now + 5 * 60_000) throw invalidField(`positions[${i}].fixTime`, 'is more than 5 minutes in the future', 'invalid_date');
       const late = p.late ?? (dev.last_seen_at ? fixTime < Date.parse(dev.last_seen_at) : false);
       return {

@@ -13,7 +13,7 @@ import { PageQuery, pageOf, Page } from '../platform/http/pagination.ts';
 import { ProblemSchema } from '../platform/http/problem.ts';
 import { newId } from '../platform/ids.ts';
 import { actorOf } from '../platform/auth/principal.ts';
-import { conflict, forbidden, notFound, invalidField } from '../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound, invalidField } from '../platform/errors.ts';
 
 /** Bus subject of a committed create or update of a registry resource, e.g. `route.changed` (message: {id, version}). */
 export const registryChanged = (name: string) => `${name}.changed`;
@@ -50,6 +50,25 @@ export function isUniqueViolation(e: unknown): boolean {
   return err.code === '23505' || err.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err.message ?? '');
 }
 
+/** A reference to a row that does not exist (PostgreSQL 23503, SQLite's foreign key check). */
+export function isForeignKeyViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err.code === '23503' || err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || /FOREIGN KEY constraint failed/.test(err.message ?? '');
+}
+
+/** The database's own words stay in the log: the client is told which kind of conflict it was. */
+function writeError(e: unknown, name: string): unknown {
+  if (isUniqueViolation(e)) return conflict('duplicate', `another ${name} already has the same unique field`);
+  if (isForeignKeyViolation(e)) return badRequest('unknown_reference', `the ${name} refers to a record that does not exist`);
+  return e;
+}
+
+/** A customs user names the enterprise a record belongs to: it must exist (a clear 400, not the foreign key's 500). */
+async function checkEnterprise(db: Kysely<any>, id: unknown) {
+  if (typeof id !== 'string' || !(await db.selectFrom('enterprises').select('id').where('id', '=', id).executeTakeFirst()))
+    throw invalidField('enterpriseId', `enterprise ${String(id)} does not exist`, 'unknown_enterprise');
+}
+
 export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) {
   const db = ctx.store.db as Kysely<any>;
   const base = `/api/v1/${spec.plural}`;
@@ -79,10 +98,12 @@ export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) 
   }, async (req, reply) => {
     const body = req.body as Record<string, any>;
     const fields = await spec.toRow(body, req, ctx);
-    if (spec.enterpriseColumn) {
+    // enterprises themselves are their own "enterprise column" (id): nothing to name or check
+    if (spec.enterpriseColumn && spec.enterpriseColumn !== 'id') {
       const own = ownEnterprise(req);
       if (own) fields[spec.enterpriseColumn] = own;
       else if (!fields[spec.enterpriseColumn]) throw invalidField('enterpriseId', 'required for customs users');
+      else await checkEnterprise(db, fields[spec.enterpriseColumn]);
     }
     const now = ctx.nowIso();
     const row = { id: newId(spec.idPrefix, ctx.clock.now()), ...fields, version: 1, created_at: now, updated_at: now };
@@ -92,8 +113,7 @@ export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) 
         await audit({ actor: actorOf(req.principal), action: `${spec.name}.create`, subject: row.id, after: spec.toDto(row) });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw conflict('duplicate', `a ${spec.name} with the same unique field already exists`, { cause: String((e as Error).message) });
-      throw e;
+      throw writeError(e, spec.name);
     }
     ctx.bus.publish(registryChanged(spec.name), { id: row.id, version: row.version });
     reply.status(201);
@@ -110,6 +130,7 @@ export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) 
     if (spec.enterpriseColumn && body.enterpriseId && ownEnterprise(req)) throw forbidden('an enterprise cannot move records to another enterprise');
     const fields = await spec.toRow({ ...spec.toDto(existing), ...body }, req, ctx, existing);
     if (spec.enterpriseColumn && ownEnterprise(req)) fields[spec.enterpriseColumn] = existing[spec.enterpriseColumn];
+    else if (spec.enterpriseColumn && spec.enterpriseColumn !== 'id' && body.enterpriseId !== undefined) await checkEnterprise(db, fields[spec.enterpriseColumn]);
     const updated = { ...existing, ...fields, version: existing.version + 1, updated_at: ctx.nowIso() };
     try {
       await ctx.change(async (trx, audit) => {
@@ -119,8 +140,7 @@ export function registerResource(app: Api, ctx: AppContext, spec: ResourceSpec) 
         await audit({ actor: actorOf(req.principal), action: `${spec.name}.update`, subject: id, before: spec.toDto(existing), after: spec.toDto(updated) });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw conflict('duplicate', `a ${spec.name} with the same unique field already exists`);
-      throw e;
+      throw writeError(e, spec.name);
     }
     // After the commit: in-memory users (the supervision pipeline's route corridors and fences) reload.
     ctx.bus.publish(registryChanged(spec.name), { id, version: updated.version });

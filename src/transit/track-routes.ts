@@ -1,4 +1,5 @@
 /** A trip's stored track and its timeline, as JSON, CSV or GeoJSON. */
+import { parseInstant } from '../platform/dates.ts';
 import { Type } from 'typebox';
 import CheapRuler from 'cheap-ruler';
 import simplify from 'simplify-js';
@@ -31,8 +32,8 @@ function send(reply: FastifyReply, format: string | undefined, name: string, row
 
 const time = (v: string | undefined, field: string) => {
   if (v === undefined) return undefined;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw invalidField(field, `"${v}" is not a date-time`, 'invalid_date');
+  const t = parseInstant(v);
+  if (t === null) throw invalidField(field, `"${v}" is not an ISO 8601 date-time with a zone`, 'invalid_date');
   return new Date(t).toISOString();
 };
 

@@ -89,6 +89,41 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.equal(c.status, 409); assert.equal(c.body.code, 'duplicate');
     });
 
+    it('Idempotency-Key: a refused request is not replayed, and a key reused for another body is refused with 422', async () => {
+      const bad = await h.req('POST', '/api/v1/vehicles', { token: w.ent, body: { plateCn: 'not a plate' }, headers: { 'idempotency-key': 'k-2' } });
+      assert.equal(bad.status, 400);
+      const fixed = await h.req('POST', '/api/v1/vehicles', { token: w.ent, body: { plateCn: '闽C87878' }, headers: { 'idempotency-key': 'k-2' } });
+      assert.equal(fixed.status, 201, JSON.stringify(fixed.body));
+      assert.equal(fixed.headers['idempotent-replay'], undefined);
+      const other = await h.req('POST', '/api/v1/vehicles', { token: w.ent, body: { plateCn: '闽C86868' }, headers: { 'idempotency-key': 'k-2' } });
+      assert.equal(other.status, 422); assert.equal(other.body.code, 'idempotency_key_reused');
+      const list = await h.req('GET', '/api/v1/vehicles?limit=200', { token: w.ent });
+      assert.equal(list.body.items.filter((v: any) => v.plateCn === '闽C86868').length, 0, 'the second body created nothing');
+    });
+
+    it('customs users register enterprises; a record naming an enterprise that does not exist is a 400, and a duplicate names no SQL', async () => {
+      const e = await h.req('POST', '/api/v1/enterprises', { token: w.supervisor, body: { name: 'Quanzhou New Trade Co.', uscc: '91350500MA2Y7XB2QM', creditGrade: 'general' } });
+      assert.equal(e.status, 201, JSON.stringify(e.body));
+      const dup = await h.req('POST', '/api/v1/enterprises', { token: w.supervisor, body: { name: 'Again', uscc: '91350500MA2Y7XB2QM', creditGrade: 'general' } });
+      assert.equal(dup.status, 409); assert.equal(dup.body.code, 'duplicate');
+      assert.doesNotMatch(JSON.stringify(dup.body), /constraint|sqlite|enterprises\.uscc/i);
+      const v = await h.req('POST', '/api/v1/vehicles', { token: w.officer, body: { enterpriseId: 'ent_nope', plateCn: '闽C85858' } });
+      assert.equal(v.status, 400); assert.equal(v.body.code, 'unknown_enterprise');
+      const list = await h.req('GET', '/api/v1/vehicles?limit=200', { token: w.officer });
+      assert.equal(list.body.items.filter((x: any) => x.plateCn === '闽C85858').length, 0);
+    });
+
+    it('a JSON body is taken as typed (no coercion), and a time that names no instant is invalid in bodies and queries', async () => {
+      const nul = await h.req('POST', '/api/v1/vehicles', { token: w.ent, body: { plateCn: 123 } });
+      assert.equal(nul.status, 400); assert.equal(nul.body.code, 'validation_failed');
+      const leapQ = await h.req('GET', '/api/v1/alerts?since=2026-12-31T23:59:60Z', { token: w.officer });
+      assert.equal(leapQ.status, 400, JSON.stringify(leapQ.body)); assert.equal(leapQ.body.code, 'validation_failed');
+      const feb30 = await h.req('GET', '/api/v1/alerts?since=2026-02-30T00:00:00Z', { token: w.officer });
+      assert.equal(feb30.status, 400);
+      const ok = await h.req('GET', '/api/v1/alerts?since=2026-02-28T00:00:00%2B08:00&limit=5', { token: w.officer });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    });
+
     it('updates carry a version: a stale edit gets 409 version_conflict and changes nothing', async () => {
       const { vehicleId } = await newVehicleAndDriver(w);
       const v1 = (await h.req('GET', `/api/v1/vehicles/${vehicleId}`, { token: w.ent })).body;

@@ -62,6 +62,8 @@ export function ingestSuite(kind: DbKind, skip: string | false = false) {
       const evCsv = await h.p.app.inject({ method: 'GET', url: `/api/v1/trips/${tripId}/events?format=csv`, headers: { authorization: `Bearer ${w.officer}` } });
       assert.match(evCsv.body, /lifecycle,seal/);
       assert.equal((await h.req('GET', `/api/v1/trips/${tripId}/track?from=yesterday`, { token: w.officer })).body.code, 'invalid_date');
+      for (const from of ['1', '2026-01-01T00:00:00', 'Dec%203'])
+        assert.equal((await h.req('GET', `/api/v1/trips/${tripId}/track?from=${from}`, { token: w.officer })).body.code, 'invalid_date', from);
     });
 
     it('a bad position refuses the whole batch with a stable code and stores nothing', async () => {
@@ -70,6 +72,8 @@ export function ingestSuite(kind: DbKind, skip: string | false = false) {
       const good = { terminalId: dev.terminalId, fixTime: '2026-11-28T09:00:00+08:00', lat: 24.7, lon: 118.5 };
       const badDate = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [good, { ...good, fixTime: '28/11/2026 09:00' }] } });
       assert.equal(badDate.status, 400); assert.equal(badDate.body.code, 'invalid_date'); assert.match(badDate.body.detail, /positions\[1\]\.fixTime/);
+      const feb30 = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [{ ...good, fixTime: '2026-02-30T09:00:00+08:00' }] } });
+      assert.equal(feb30.body.code, 'invalid_date', 'not rolled into March');
       const unknown = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [{ ...good, terminalId: '999999999999' }] } });
       assert.equal(unknown.body.code, 'unknown_terminal');
       const badLat = await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [{ ...good, lat: 95 }] } });

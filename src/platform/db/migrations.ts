@@ -418,7 +418,12 @@ const m009_batches_by_application: Step = async (db) => {
   await db.schema.createIndex('inspection_batches_application').on('inspection_batches').columns(['application_id']).execute();
 };
 
-export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first], ['008_double_precision', m008_double_precision], ['009_batches_by_application', m009_batches_by_application]];
+/** An Idempotency-Key replays only the request it was first used with: the stored hash of that request's body tells a reuse. */
+const m010_idempotency_request_hash: Step = async (db) => {
+  await db.schema.alterTable('idempotency_keys').addColumn('request_hash', 'text').execute();
+};
+
+export const migrationSteps: Array<[string, Step]> = [['001_core', m001_core], ['002_supervision', m002_supervision], ['003_gates', m003_gates], ['004_device_commands', m004_device_commands], ['005_inspection', m005_inspection], ['006_supervision_flags', m006_supervision_flags], ['007_positions_dedupe_time_first', m007_positions_dedupe_time_first], ['008_double_precision', m008_double_precision], ['009_batches_by_application', m009_batches_by_application], ['010_idempotency_request_hash', m010_idempotency_request_hash]];
 
 export function migrator(db: Kysely<any>, dialect: Dialect, schema?: string) {
   const provider: MigrationProvider = {

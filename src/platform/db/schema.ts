@@ -203,6 +203,8 @@ export interface IdempotencyRow {
   status: number;
   body: string;
   created_at: string;
+  /** sha256 of the first request's body (null for keys stored before it was kept). */
+  request_hash: string | null;
 }
 
 export interface AlertRow {

@@ -31,7 +31,7 @@ const WHOLE: ReadonlySet<keyof RuleConfig> = new Set(['deviationConfirmFixes', '
  */
 export function checkRuleOverrides(o: Record<string, unknown>, field = 'ruleOverrides'): Partial<RuleConfig> {
   for (const [k, v] of Object.entries(o)) {
-    if (!(k in defaultRuleConfig)) throw invalidField(`${field}.${k}`, `unknown rule setting; known: ${Object.keys(defaultRuleConfig).join(', ')}`, 'unknown_rule_setting');
+    if (!Object.hasOwn(defaultRuleConfig, k)) throw invalidField(`${field}.${k}`, `unknown rule setting; known: ${Object.keys(defaultRuleConfig).join(', ')}`, 'unknown_rule_setting');
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidField(`${field}.${k}`, 'must be a non-negative number');
     if (WHOLE.has(k as keyof RuleConfig) && !Number.isInteger(v)) throw invalidField(`${field}.${k}`, 'must be a whole number');
   }
