@@ -142,6 +142,9 @@ export function gateRoutes(risk: RiskCache): RouteModule {
     }, async (req) => {
       const q = req.query;
       let sel = db.selectFrom('passages').selectAll();
+      // a controller key bound to a gate reads that gate's passages only, as it posts only there
+      const own = req.principal?.role === 'gate' ? req.principal.subjectId : null;
+      if (own) sel = sel.where('gate_id', '=', own);
       if (q.gateId) sel = sel.where('gate_id', '=', q.gateId);
       if (q.laneId) sel = sel.where('lane_id', '=', q.laneId);
       if (q.tripId) sel = sel.where('trip_id', '=', q.tripId);

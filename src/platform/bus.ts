@@ -45,3 +45,6 @@ export class LocalBus implements Bus {
     return () => void hs!.delete(handler);
   }
 }
+
+/** Bus subject of a committed create or update of a registry resource, e.g. `route.changed` (message: {id, version}). */
+export const registryChanged = (name: string) => `${name}.changed`;

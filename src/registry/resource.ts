@@ -12,11 +12,11 @@ import { ownEnterprise } from '../platform/http/auth-hooks.ts';
 import { PageQuery, pageOf, Page } from '../platform/http/pagination.ts';
 import { ProblemSchema } from '../platform/http/problem.ts';
 import { newId } from '../platform/ids.ts';
+import { registryChanged } from '../platform/bus.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { badRequest, conflict, forbidden, notFound, invalidField } from '../platform/errors.ts';
 
-/** Bus subject of a committed create or update of a registry resource, e.g. `route.changed` (message: {id, version}). */
-export const registryChanged = (name: string) => `${name}.changed`;
+export { registryChanged };
 
 export interface ResourceSpec {
   name: string;

@@ -182,7 +182,9 @@ export const tripRoutes: RouteModule = (app, ctx) => {
   for (const action of Object.keys(TRANSITIONS) as TripAction[]) {
     if (action === 'submit' || action === 'accept') continue; // these belong to the declaration
     const rule = TRANSITIONS[action];
-    const roles = rule.roles.filter((r) => r !== 'system') as any;
+    // A lane controller moves a trip only by a passage at its own gate (POST /gates/…/passages, which
+    // checks the plates, the lock, the seal and the key's gate); here it would skip all of that.
+    const roles = rule.roles.filter((r) => r !== 'system' && r !== 'gate') as any;
     app.post(`/api/v1/trips/:id/${action.replace(/_/g, '-')}`, {
       config: { roles },
       schema: { tags, summary: `${action}: ${rule.from.join(' | ')} → ${rule.to}`, params: Id, body: Type.Optional(Body), response: { 200: Type.Any(), ...errs } },

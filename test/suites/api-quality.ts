@@ -124,6 +124,21 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
     });
 
+    it("a disabled user's token stops working at once, and a role change applies to the next request", async () => {
+      const u = await h.req('POST', '/api/v1/users', { token: w.supervisor, body: { username: 'short.lived', displayName: 'Short Lived', password: 'correct horse battery', role: 'officer', administration: 'CN' } });
+      assert.equal(u.status, 201, JSON.stringify(u.body));
+      const tok = await h.login('short.lived', 'correct horse battery');
+      assert.equal((await h.req('GET', '/api/v1/trips?limit=1', { token: tok })).status, 200);
+      const down = await h.req('PATCH', `/api/v1/users/${u.body.id}`, { token: w.supervisor, body: { version: u.body.version, role: 'enterprise', enterpriseId: w.enterpriseId, administration: null } });
+      assert.equal(down.status, 200, JSON.stringify(down.body));
+      assert.equal((await h.req('GET', '/api/v1/alerts?limit=1', { token: tok })).status, 200);
+      assert.equal((await h.req('POST', '/api/v1/risk/rules', { token: tok, body: { name: 'x', hsPrefix: '85' } })).status, 403, 'no longer an officer');
+      const off = await h.req('PATCH', `/api/v1/users/${u.body.id}`, { token: w.supervisor, body: { version: down.body.version, disabled: true } });
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      const r = await h.req('GET', '/api/v1/trips?limit=1', { token: tok });
+      assert.equal(r.status, 401);
+    });
+
     it('updates carry a version: a stale edit gets 409 version_conflict and changes nothing', async () => {
       const { vehicleId } = await newVehicleAndDriver(w);
       const v1 = (await h.req('GET', `/api/v1/vehicles/${vehicleId}`, { token: w.ent })).body;

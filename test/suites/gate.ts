@@ -186,6 +186,24 @@ export function gateSuite(kind: DbKind, skip: string | false = false) {
       const r = await h.req('POST', `/api/v1/gates/${other.body.id}/lanes/A/passages`, { apiKey: key, body: { passageId: 'x', platesRead: [] } });
       assert.equal(r.status, 403);
     });
+
+    it("a controller key reads only its own gate's passages, and moves trips only by a passage (not the trip actions)", async () => {
+      const places = (await h.req('GET', '/api/v1/places?kind=boundary_control_point', { token: w.officer })).body.items;
+      const other = await h.req('POST', '/api/v1/gates', { token: w.supervisor, body: { name: `Third ${kind}`, placeId: places[0].id, jurisdiction: 'HK', lanes: [{ code: 'B', direction: 'inbound' }] } });
+      const theirs = await h.req('POST', `/api/v1/gates/${other.body.id}/lanes/B/passages`, { apiKey: other.body.controllerApiKey, body: { passageId: `p-${uniq()}`, platesRead: ['粤Z0000港'] } });
+      assert.equal(theirs.status, 200, JSON.stringify(theirs.body));
+      await pass({ platesRead: ['粤Z0001港'] });
+      const mine = await h.req('GET', '/api/v1/passages?limit=200', { apiKey: key });
+      assert.ok(mine.body.items.length > 0);
+      assert.ok(mine.body.items.every((p: any) => p.gateId === gateId), 'only this gate');
+      const asked = await h.req('GET', `/api/v1/passages?gateId=${other.body.id}`, { apiKey: key });
+      assert.deepEqual(asked.body.items, []);
+      assert.equal((await h.req('GET', `/api/v1/passages?gateId=${other.body.id}`, { token: w.officer })).body.items.length, 1, 'officers see every gate');
+      const { tripId } = await tripIn(w, 'in_transit');
+      for (const action of ['hold', 'arrive-boundary', 'inspect'])
+        assert.equal((await h.req('POST', `/api/v1/trips/${tripId}/${action}`, { apiKey: key, body: { reason: 'no passage' } })).status, 403, action);
+      assert.equal((await h.req('GET', `/api/v1/trips/${tripId}`, { token: w.officer })).body.state, 'in_transit');
+    });
   });
 }
 

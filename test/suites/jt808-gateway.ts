@@ -200,6 +200,23 @@ export function jt808GatewaySuite(kind: DbKind, skip: string | false = false) {
       assert.equal((await h.req('GET', url, { token: w.officer })).body.items.length, n);
     });
 
+    it('a lock that seals a trip is not opened by a device command: 409 lock_on_active_trip, nothing sent or recorded', async () => {
+      const { tripId, deviceId } = await tripIn(w, 'in_transit');
+      const dev = await h.p.ctx.store.db.selectFrom('devices').select(['terminal_id', 'auth_code']).where('id', '=', deviceId).executeTakeFirstOrThrow();
+      const t = term(dev.terminal_id);
+      t.authCode = dev.auth_code;
+      await t.login();
+      const url = `/api/v1/devices/${deviceId}/commands`;
+      for (const type of ['unlock', 'lock']) {
+        const r = await h.req('POST', url, { token: w.officerHk, body: { type } });
+        assert.equal(r.status, 409, JSON.stringify(r.body)); assert.equal(r.body.code, 'lock_on_active_trip'); assert.equal(r.body.tripId ?? r.body.errors?.tripId ?? tripId, tripId);
+      }
+      assert.deepEqual((await h.req('GET', url, { token: w.officer })).body.items, []);
+      assert.equal(t.lockState === 'unsealed', false);
+      assert.equal((await h.req('GET', `/api/v1/trips/${tripId}`, { token: w.officer })).body.state, 'in_transit');
+      t.drop();
+    });
+
     it("the trip's authorised unseal sends the profile's unlock to a live lock, and records device_offline when it is not", async () => {
       const { tripId, deviceId } = await tripIn(w, 'arrived');
       const dev = await h.p.ctx.store.db.selectFrom('devices').select(['terminal_id', 'auth_code']).where('id', '=', deviceId).executeTakeFirstOrThrow();

@@ -21,6 +21,7 @@ import { actorOf } from '../../platform/auth/principal.ts';
 import type { DeviceCommandRow } from '../../platform/db/schema.ts';
 import { encodeMessage, lockCommandFor, type GeneralResponseBody, type ParametersAnswerBody } from '../jt808/index.ts';
 import { codecProfileOf } from './positions.ts';
+import { SUPERVISED_STATES } from '../../supervision/pipeline/trip-context-loader.ts';
 import type { Jt808Gateway } from './server.ts';
 import type { Jt808Session } from './session.ts';
 
@@ -59,6 +60,12 @@ export class DeviceCommands {
   async send(deviceId: string, input: CommandInput, actor: string, o: { tripId?: string; recordOffline?: boolean } = {}): Promise<DeviceCommandRow> {
     const dev = await this.ctx.store.db.selectFrom('devices').select(['id', 'terminal_id', 'lock_profile']).where('id', '=', deviceId).executeTakeFirst();
     if (!dev) throw notFound('device', deviceId);
+    if ((input.type === 'lock' || input.type === 'unlock') && !o.tripId) {
+      // Opening a lock that seals a trip is the trip's unseal (arrived, inside the destination, by
+      // an officer of its administration), not a device command any officer may send mid-route.
+      const trip = await this.ctx.store.db.selectFrom('trips').select(['id', 'state']).where('active_device_id', '=', dev.id).where('state', 'in', [...SUPERVISED_STATES]).executeTakeFirst();
+      if (trip) throw conflict('lock_on_active_trip', `lock ${dev.terminal_id} seals trip ${trip.id} (${trip.state}); it is opened through POST /api/v1/trips/${trip.id}/unseal`, { tripId: trip.id, state: trip.state });
+    }
     const session = this.gw.sessionOf(dev.terminal_id);
     const now = this.ctx.nowIso();
     const row: DeviceCommandRow = {

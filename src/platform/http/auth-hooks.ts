@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { Principal, Role } from '../auth/principal.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import { hashApiKey } from '../auth/tokens.ts';
+import { registryChanged } from '../bus.ts';
 
 export type Access = readonly Role[] | 'public';
 
@@ -38,8 +39,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): RouteEntry[]
   // Revocation clears it at once (the revoke route publishes API_KEY_REVOKED).
   const keyCache = new Map<string, { p: Principal; until: number }>();
   ctx.bus.subscribe(API_KEY_REVOKED, () => keyCache.clear());
+  const users = new UserCache(ctx);
   app.addHook('onRequest', async (req) => {
-    req.principal = await authenticate(req, ctx, keyCache);
+    req.principal = await authenticate(req, ctx, keyCache, users);
     const roles = req.routeOptions.config?.roles;
     if (!roles || roles === 'public') return;
     if (!req.principal) throw unauthorized();
@@ -50,7 +52,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): RouteEntry[]
 
 export const API_KEY_REVOKED = 'api_key.revoked';
 
-async function authenticate(req: FastifyRequest, ctx: AppContext, cache: Map<string, { p: Principal; until: number }>): Promise<Principal | null> {
+async function authenticate(req: FastifyRequest, ctx: AppContext, cache: Map<string, { p: Principal; until: number }>, users: UserCache): Promise<Principal | null> {
   const h = req.headers.authorization;
   const apiKey = (req.headers['x-api-key'] as string | undefined) ?? (h?.startsWith('ApiKey ') ? h.slice(7) : undefined);
   if (apiKey) {
@@ -64,11 +66,35 @@ async function authenticate(req: FastifyRequest, ctx: AppContext, cache: Map<str
     cache.set(hash, { p, until: ctx.clock.now() + 30_000 });
     return p;
   }
-  if (h?.startsWith('Bearer ')) return ctx.tokens.verify(h.slice(7));
+  if (h?.startsWith('Bearer ')) return users.current(await ctx.tokens.verify(h.slice(7)));
   // Browsers cannot set headers on a WebSocket handshake; the live feed accepts ?token= instead.
   const q = req.query as { token?: string } | undefined;
-  if (q?.token && req.url.startsWith('/api/v1/live')) return ctx.tokens.verify(q.token);
+  if (q?.token && req.url.startsWith('/api/v1/live')) return users.current(await ctx.tokens.verify(q.token));
   return null;
+}
+
+/**
+ * A token names a user; what the user may do is what the users table says now. A disabled user's
+ * token stops working at once (not when it expires), and a role, enterprise or administration
+ * change applies to the next request. Rows are kept a few seconds and dropped when a user changes.
+ */
+class UserCache {
+  private rows = new Map<string, { row: { role: string; enterprise_id: string | null; administration: string | null; disabled: number } | null; until: number }>();
+  constructor(private ctx: AppContext) {
+    ctx.bus.subscribe<{ id: string }>(registryChanged('user'), (m) => { this.rows.delete(m.id); });
+  }
+
+  async current(p: Principal): Promise<Principal> {
+    const now = this.ctx.clock.now();
+    let hit = this.rows.get(p.id);
+    if (!hit || hit.until <= now) {
+      const row = (await this.ctx.store.db.selectFrom('users').select(['role', 'enterprise_id', 'administration', 'disabled']).where('id', '=', p.id).executeTakeFirst()) ?? null;
+      if (this.rows.size > 10_000) this.rows.clear();
+      this.rows.set(p.id, (hit = { row, until: now + 5_000 }));
+    }
+    if (!hit.row || hit.row.disabled) throw unauthorized('this user is disabled or no longer exists');
+    return { ...p, role: hit.row.role as Role, enterpriseId: hit.row.enterprise_id, administration: (hit.row.administration as Principal['administration']) ?? null };
+  }
 }
 
 /** The enterprise an enterprise user is confined to, or null for customs roles (which see all). */
