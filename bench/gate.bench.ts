@@ -6,6 +6,7 @@
  * HTTP round trip counted from each request's due time, p50/p99, as medians of runs.
  *   node --import tsx bench/gate.bench.ts [--trips 10000] [--rate 500] [--runs 3] [--warmup 2000] [--profile dir] [--samples file]
  */
+import { runtimeFlags } from '../src/platform/runtime-flags.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -46,7 +47,7 @@ async function main() {
   const { trips, gate, key } = await prepareGateTrips(dataDir, secret, TRIPS + WARMUP);
   console.log(`prepared ${trips.length} active trips (${WARMUP} for warm-up) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const port = await freePort();
-  const nodeArgs = ['--import', path.resolve('bench/lib/server-timing.mjs'), ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [])];
+  const nodeArgs = [...runtimeFlags(), '--import', path.resolve('bench/lib/server-timing.mjs'), ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [])];
   const timingFile = path.join(dataDir, 'server-timing.json');
   const server = spawn(process.execPath, [...nodeArgs, 'bin/onelock.js', 'serve', '--port', String(port)], {
     env: { ...process.env, BENCH_TIMING_FILE: timingFile, ONELOCK_DATA_DIR: dataDir, ONELOCK_TOKEN_SECRET: secret, ONELOCK_LOG_LEVEL: 'warn', ONELOCK_DEMO: 'false', ONELOCK_HTTP_HOST: '127.0.0.1', ONELOCK_JT808_PORT: '0' },

@@ -7,6 +7,7 @@
  * With --pg the server stores in PostgreSQL (a schema of its own, dropped afterwards) instead of SQLite.
  */
 import './lib/runtime.ts'; // first: the runtime flags onelock serve runs with
+import { runtimeFlags } from '../src/platform/runtime-flags.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -50,7 +51,7 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/onelock.js', 'serve', '--port', String(port)], {
+  const child = spawn(process.execPath, [...runtimeFlags(), 'bin/onelock.js', 'serve', '--port', String(port)], {
     env: { ...process.env, ONELOCK_DATA_DIR: dataDir, ONELOCK_TOKEN_SECRET: secret, ONELOCK_LOG_LEVEL: LOG, ONELOCK_DEMO: 'false', ONELOCK_JT808_PORT: '0', ONELOCK_HTTP_HOST: '127.0.0.1', ONELOCK_DATABASE_URL: PG, ONELOCK_DATABASE_SCHEMA: schema },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -34,6 +34,15 @@ export function v8PoolSizeFor(cores: number, setting = ''): number | null {
   return n === NODE_DEFAULT_POOL ? null : n;
 }
 
+/**
+ * The flags the relaunch would add, for tools that spawn `onelock serve` themselves (benches): with
+ * them on the command line nothing is relaunched, so the pid they watch is the server's own.
+ */
+export function runtimeFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const n = v8PoolSizeFor(os.availableParallelism(), loadSettings(env).v8PoolSize);
+  return n === null ? [] : [`--v8-pool-size=${n}`];
+}
+
 const hasPoolFlag = (args: readonly string[], nodeOptions: string) =>
   args.some((a) => a.startsWith('--v8-pool-size')) || /(^|\s)--v8-pool-size/.test(nodeOptions);
 
@@ -48,14 +57,14 @@ export function relaunchWithRuntimeFlags(script: string, env: NodeJS.ProcessEnv 
     if (process.channel) { process.channel.unref(); process.once('disconnect', () => process.kill(process.pid, 'SIGTERM')); }
     return Promise.resolve();
   }
-  const size = v8PoolSizeFor(os.availableParallelism(), loadSettings(env).v8PoolSize);
-  if (size === null || hasPoolFlag(process.execArgv, env.NODE_OPTIONS ?? '')) return Promise.resolve();
-  const child = spawn(process.execPath, [`--v8-pool-size=${size}`, ...process.execArgv, script, ...process.argv.slice(2)], {
+  const [flag] = runtimeFlags(env);
+  if (flag === undefined || hasPoolFlag(process.execArgv, env.NODE_OPTIONS ?? '')) return Promise.resolve();
+  const child = spawn(process.execPath, [flag, ...process.execArgv, script, ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...env, [RELAUNCHED]: '1' },
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const) process.on(sig, () => { if (child.exitCode === null) child.kill(sig); });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
-  child.on('error', (e) => { console.error(`onelock: could not relaunch with --v8-pool-size=${size}: ${e.message}`); process.exit(1); });
+  child.on('error', (e) => { console.error(`onelock: could not relaunch with ${flag}: ${e.message}`); process.exit(1); });
   return new Promise(() => {});
 }
