@@ -18,7 +18,7 @@ export const certificateDto = (r: CertificateRow, now: number) => ({
 });
 const Party = Type.Object({ name: Type.String({ minLength: 1 }), address: Type.Optional(Type.Array(Type.String(), { maxItems: 5 })) }, { additionalProperties: false });
 const Packages = Type.Object({ count: Type.Integer({ minimum: 1 }), typeCode: Type.String({ pattern: '^[0-9A-Z]{2}$' }) }, { additionalProperties: false });
-const Treatment = Type.Object({ date: Type.Optional(Type.String()), treatment: Type.String({ minLength: 1 }), chemical: Type.Optional(Type.String()), durationAndTemperature: Type.Optional(Type.String()), concentration: Type.Optional(Type.String()), additionalInfo: Type.Optional(Type.String()) }, { additionalProperties: false });
+const Treatment = Type.Object({ date: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD' })), treatment: Type.String({ minLength: 1 }), chemical: Type.Optional(Type.String()), durationAndTemperature: Type.Optional(Type.String()), concentration: Type.Optional(Type.String()), additionalInfo: Type.Optional(Type.String()) }, { additionalProperties: false });
 const COLUMNS = ['id', 'number', 'office', 'batch_id', 'application_id', 'enterprise_id', 'content', 'signature', 'status', 'valid_until', 'replaced_by', 'replaces', 'replace_reason', 'cancelled', 'trip_id', 'lock_id', 'write_off_id', 'issued_by', 'version', 'created_at', 'updated_at'] as const;
 
 export const certificateRoutes: RouteModule = (app, ctx) => {

@@ -89,7 +89,13 @@ export const inspectionRoutes: RouteModule = (app, ctx) => {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, name), buf);
     const image = { name, type, bytes: buf.length, at: ctx.nowIso(), by: actorOf(req.principal) };
-    await update(ctx, ins.id, ['pending', 'assigned'], { images: JSON.stringify([...JSON.parse(ins.images), image]) }, req.principal, 'attach_image');
+    try {
+      await update(ctx, ins.id, ['pending', 'assigned'], { images: JSON.stringify([...JSON.parse(ins.images), image]) }, req.principal, 'attach_image');
+    } catch (e) {
+      // refused (the inspection is done) or not recorded: no file is left that no record names
+      await fs.rm(path.join(dir, name), { force: true });
+      throw e;
+    }
     reply.status(201);
     return image;
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import type { RouteModule } from '../platform/http/app.ts';
 import { registerResource, patchOf, type ResourceSpec } from '../registry/resource.ts';
-import { invalidField } from '../platform/errors.ts';
+import { invalidField, notFound } from '../platform/errors.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { ProblemSchema } from '../platform/http/problem.ts';
 import { DEFAULT_SAMPLING } from './risk-selection.ts';
@@ -68,9 +68,9 @@ export function riskRoutes(cache: RiskCache): RouteModule {
     app.get('/api/v1/risk/replay/:tripId', {
       config: { roles: ['officer', 'supervisor'] },
       schema: { tags: ['risk'], summary: 'Re-run risk selection for a trip with the recorded seed (for auditors)', params: Type.Object({ tripId: Type.String() }) },
-    }, async (req, reply) => {
+    }, async (req) => {
       const r = await riskFor(ctx, cache, req.params.tripId);
-      if (!r) return reply.status(404).type('application/problem+json').send({ status: 404, code: 'not_found', detail: `trip ${req.params.tripId} not found` });
+      if (!r) throw notFound('trip', req.params.tripId);
       return r;
     });
   };

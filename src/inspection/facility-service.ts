@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { conflict, invalidField } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
+import { checkGeometry } from '../registry/validate.ts';
 import type { FacilityRow } from './tables.ts';
 import { visibleTo } from './scope.ts';
 
@@ -27,6 +28,7 @@ export const facilityDto = (r: FacilityRow) => ({
 
 export async function registerFacility(ctx: AppContext, p: Principal, table: FacilityTable, b: FacilityInput): Promise<FacilityRow> {
   const { what, idPrefix } = FACILITY[table];
+  checkGeometry('location', b.location, ['Point', 'Polygon']);
   const ent = await ctx.store.db.selectFrom('enterprises').select('id').where('id', '=', b.enterpriseId).executeTakeFirst();
   if (!ent) throw invalidField('enterpriseId', 'no such enterprise', 'unknown_enterprise');
   return ctx.change(async (trx, audit) => {
@@ -67,6 +69,7 @@ export async function updateFacility(ctx: AppContext, p: Principal, table: Facil
   return ctx.change(async (trx, audit) => {
     const cur = visibleTo(p, await trx.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst(), what, id);
     if (cur.version !== version) throw conflict('version_conflict', `${what} is at version ${cur.version}, not ${version}`, { current: cur.version });
+    if (changes.location !== undefined) checkGeometry('changes.location', changes.location, ['Point', 'Polygon']);
     const set: Partial<FacilityRow> = {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.location !== undefined ? { location: JSON.stringify(changes.location) } : {}),

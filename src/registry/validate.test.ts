@@ -40,3 +40,14 @@ test('geometry: ranges, closed rings and allowed types are enforced with the fai
   assert.throws(() => checkGeometry('g', { type: 'LineString', coordinates: [[0, 0]] }, ['LineString']), (e) => codeOf(e) === 'invalid_geometry');
   assert.throws(() => checkGeometry('g', { type: 'Point', coordinates: [0, 0] }, ['Polygon']), (e) => codeOf(e) === 'invalid_geometry');
 });
+
+test('geometry: a ring that crosses or touches itself and a LineString of one repeated position are refused', () => {
+  const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+  assert.equal(checkGeometry('g', { type: 'Polygon', coordinates: [square] }, ['Polygon']).type, 'Polygon');
+  assert.equal(checkGeometry('g', { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [1, 1], [0, 2], [0, 0]]] }, ['Polygon']).type, 'Polygon', 'concave is fine');
+  assert.throws(() => checkGeometry('g', { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] }, ['Polygon']),
+    (e) => codeOf(e) === 'invalid_geometry' && /crosses itself/.test((e as Error).message), 'bow-tie');
+  assert.throws(() => checkGeometry('g', { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [1, 0], [1, 1], [0, 0]]] }, ['Polygon']),
+    (e) => codeOf(e) === 'invalid_geometry', 'an edge running back over another');
+  assert.throws(() => checkGeometry('g', { type: 'LineString', coordinates: [[118.5, 24.7], [118.5, 24.7]] }, ['LineString']), (e) => codeOf(e) === 'invalid_geometry');
+});

@@ -85,7 +85,9 @@ export function checkGeometry(field: string, g: unknown, allowed: Array<Geometry
   if (type === 'Point') return { type, coordinates: checkPosition(`${field}.coordinates`, coordinates) };
   if (type === 'LineString') {
     if (!Array.isArray(coordinates) || coordinates.length < 2) throw invalidField(`${field}.coordinates`, 'a LineString needs at least 2 positions', 'invalid_geometry');
-    return { type, coordinates: coordinates.map((p, i) => checkPosition(`${field}.coordinates[${i}]`, p)) };
+    const pts = coordinates.map((p, i) => checkPosition(`${field}.coordinates[${i}]`, p));
+    if (pts.every((p) => p[0] === pts[0]![0] && p[1] === pts[0]![1])) throw invalidField(`${field}.coordinates`, 'a LineString needs two different positions', 'invalid_geometry');
+    return { type, coordinates: pts };
   }
   if (!Array.isArray(coordinates) || coordinates.length < 1) throw invalidField(`${field}.coordinates`, 'a Polygon needs at least one ring', 'invalid_geometry');
   const rings = coordinates.map((ring, r) => {
@@ -93,7 +95,36 @@ export function checkGeometry(field: string, g: unknown, allowed: Array<Geometry
     const pts = ring.map((p, i) => checkPosition(`${field}.coordinates[${r}][${i}]`, p));
     const [a, b] = [pts[0], pts[pts.length - 1]];
     if (a[0] !== b[0] || a[1] !== b[1]) throw invalidField(`${field}.coordinates[${r}]`, 'a ring must be closed (first position = last)', 'invalid_geometry');
+    const crossing = selfCrossing(pts);
+    if (crossing) throw invalidField(`${field}.coordinates[${r}]`, `the ring crosses itself (edges ${crossing[0]} and ${crossing[1]})`, 'invalid_geometry');
     return pts;
   });
   return { type: 'Polygon', coordinates: rings };
+}
+
+/** Rings longer than this are not checked for crossings (the O(n²) test would cost more than it saves). */
+const MAX_CROSSING_CHECK = 2000;
+
+/**
+ * The first two edges of a closed ring that cross or touch, other than neighbours meeting at their
+ * shared vertex; null for a simple ring. A bow-tie fence has no inside and outside that the
+ * point-in-polygon test could agree on.
+ */
+export function selfCrossing(ring: Position[]): [number, number] | null {
+  const n = ring.length - 1; // edges; the last position repeats the first
+  if (n < 3 || n > MAX_CROSSING_CHECK) return null;
+  const orient = (p: Position, q: Position, r: Position) => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
+  const onSeg = (p: Position, q: Position, r: Position) => Math.min(p[0], r[0]) <= q[0] && q[0] <= Math.max(p[0], r[0]) && Math.min(p[1], r[1]) <= q[1] && q[1] <= Math.max(p[1], r[1]);
+  const meet = (p1: Position, p2: Position, p3: Position, p4: Position) => {
+    const [d1, d2, d3, d4] = [orient(p3, p4, p1), orient(p3, p4, p2), orient(p1, p2, p3), orient(p1, p2, p4)];
+    if (d1 !== d2 && d3 !== d4 && d1 !== 0 && d2 !== 0 && d3 !== 0 && d4 !== 0) return true;
+    return (d1 === 0 && onSeg(p3, p1, p4)) || (d2 === 0 && onSeg(p3, p2, p4)) || (d3 === 0 && onSeg(p1, p3, p2)) || (d4 === 0 && onSeg(p1, p4, p2));
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (j === i + 1 || (i === 0 && j === n - 1)) continue; // neighbours share a vertex
+      if (meet(ring[i]!, ring[i + 1]!, ring[j]!, ring[j + 1]!)) return [i, j];
+    }
+  }
+  return null;
 }

@@ -139,6 +139,14 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.equal(r.status, 401);
     });
 
+    it('errors raised before routing and by every route share the problem shape', async () => {
+      const bad = await h.p.app.inject({ method: 'GET', url: '/api/v1/vehicles/%E0%A4%A', headers: { authorization: `Bearer ${w.officer}` } });
+      assert.equal(bad.statusCode, 400); assert.match(String(bad.headers['content-type']), /problem\+json/);
+      assert.equal(bad.json().code, 'bad_url');
+      const replay = await h.req('GET', '/api/v1/risk/replay/trp_nope', { token: w.officer });
+      assert.equal(replay.status, 404); assert.equal(replay.body.code, 'not_found'); assert.ok(replay.body.type && replay.body.title && replay.body.instance);
+    });
+
     it('updates carry a version: a stale edit gets 409 version_conflict and changes nothing', async () => {
       const { vehicleId } = await newVehicleAndDriver(w);
       const v1 = (await h.req('GET', `/api/v1/vehicles/${vehicleId}`, { token: w.ent })).body;

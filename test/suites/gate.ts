@@ -5,6 +5,7 @@ import { harness, type DbKind, type Harness } from '../harness.ts';
 import { sampleDraw, selectForInspection } from '../../src/gate/risk-selection.ts';
 import { nearestRank } from '../../src/gate/passage-report.ts';
 import { world, tripIn, act, uniq, type World } from './fixtures.ts';
+import { dataPath } from '../../src/platform/config.ts';
 
 export function gateSuite(kind: DbKind, skip: string | false = false) {
   describe(`smart gate (${kind})`, { skip }, () => {
@@ -157,6 +158,11 @@ export function gateSuite(kind: DbKind, skip: string | false = false) {
       const t = (await h.req('GET', `/api/v1/trips/${tripId}`, { token: w.officer })).body;
       assert.equal(t.state, 'handed_over'); assert.equal(t.sealSessions.at(-1).jurisdiction, 'HK');
       assert.equal((await h.req('GET', `/api/v1/inspections/${tasks[0].id}`, { token: w.officer })).body.images.length, 1);
+      // the inspection is done: an image is refused and leaves no file behind
+      const late = await h.p.app.inject({ method: 'POST', url: `/api/v1/inspections/${tasks[0].id}/images`, headers: { authorization: `Bearer ${w.officer}`, 'content-type': 'image/png' }, payload: png });
+      assert.equal(late.statusCode, 409, late.body);
+      const { readdirSync } = await import('node:fs');
+      assert.equal(readdirSync(dataPath(h.p.ctx.settings, 'inspections', tasks[0].id)).length, 1);
     });
 
     it('an override needs a reason, is audited, and acts on the trip; reports give rate and percentiles', async () => {

@@ -48,6 +48,14 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       assert.equal(r.status, 201, JSON.stringify(r.body));
       return r.body;
     };
+    it('an orchard location is checked as geometry: out of range or an open ring is a 400 and registers nothing', async () => {
+      for (const location of [{ type: 'Point', coordinates: [500, -300] }, { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [5, 5]]] }]) {
+        const r = await h.req('POST', '/api/v1/orchards', { token: officer, body: { regNo: `QZ-OR-${kind}-bad`, name: 'Nowhere', enterpriseId: entId, location, approvedDestinations: ['MY'] } });
+        assert.equal(r.status, 400, JSON.stringify(r.body)); assert.match(r.body.code, /^invalid_(coordinates|geometry)$/);
+      }
+      assert.equal((await h.req('GET', `/api/v1/orchards?limit=200`, { token: officer })).body.items.filter((o: any) => o.regNo === `QZ-OR-${kind}-bad`).length, 0);
+    });
+
     const lodge = (body: object) => h.req('POST', '/api/v1/inspection-applications', { token: exporter, body: {
       commodity: 'ponkan', quantityKg: 26000, packages: { count: 2600, typeCode: 'BX' }, destination: 'MY', consignee: { name: 'Importer Sdn Bhd' },
       conveyance: { modeCode: 1, name: 'MV Kota Ratu' }, importPermitNo: 'MAQIS-2026-001', pointOfEntry: { locode: 'MYPKG', name: 'Port Klang' }, ...body } });
@@ -137,6 +145,8 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       const { batchId } = await batchWith(26000, [{ pesticide: 'imidacloprid', mgPerKg: 0.3 }]);
       const denied = await h.req('POST', '/api/v1/certificates', { token: exporter, body: { batchId, quantityKg: 13000 } });
       assert.equal(denied.status, 403);
+      const badDate = await h.req('POST', '/api/v1/certificates', { token: officer, body: { batchId, quantityKg: 1, treatment: { date: '2026-13-45', treatment: 'cold' } } });
+      assert.equal(badDate.status, 400, JSON.stringify(badDate.body)); assert.equal(badDate.body.code, 'validation_failed');
       const c = await h.req('POST', '/api/v1/certificates', { token: officer, body: { batchId, quantityKg: 13000, shipmentRef: 'CSQU3054383' } });
       assert.equal(c.status, 201, JSON.stringify(c.body));
       assert.match(c.body.number, /^CN-QZ-2026-\d{6}$/);

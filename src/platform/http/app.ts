@@ -16,7 +16,11 @@ export type RouteModule = (app: Api, ctx: AppContext) => void | Promise<void>;
 
 /** The HTTP adapter: plugins, the error shape, auth and idempotency, then each capability's routes. */
 export async function buildHttp(ctx: AppContext, modules: RouteModule[]): Promise<{ app: Api; routeTable: RouteEntry[] }> {
-  const app = Fastify({ loggerInstance: ctx.log.child({ mod: 'http' }) as FastifyBaseLogger }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    loggerInstance: ctx.log.child({ mod: 'http' }) as FastifyBaseLogger,
+    // errors Fastify raises before routing (a path that is not valid UTF-8) get the one error shape too
+    frameworkErrors: (err, req, reply) => problemHandler(err, req, reply),
+  }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(problemHandler);
   app.setNotFoundHandler((req, reply) => problemHandler(Object.assign(new Error(`no route ${req.method} ${req.url}`), { statusCode: 404, code: 'not_found' }), req, reply));

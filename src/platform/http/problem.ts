@@ -22,6 +22,8 @@ export function problemHandler(err: FastifyError | AppError | Error, req: Fastif
     status = 415; code = 'unsupported_media_type'; message = err.message;
   } else if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     status = 413; code = 'body_too_large'; message = err.message;
+  } else if ((err as FastifyError).code === 'FST_ERR_BAD_URL') {
+    status = 400; code = 'bad_url'; message = 'the request path is not valid percent-encoded UTF-8';
   } else if ((err as FastifyError).code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     status = 400; code = 'malformed_json'; message = 'request body is empty but content-type is JSON';
   } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
