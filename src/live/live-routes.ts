@@ -17,7 +17,7 @@ export const LIVE_FOLLOW_MAX = 100;
 const MIN_THROTTLE_MS = 250;
 export function liveRoutes(hub: LiveHub): RouteModule {
   return async (app) => {
-    await app.register(websocket);
+    await app.register(websocket, { preClose: closeLiveClients });
     app.get('/api/v1/live', {
       websocket: true,
       config: { roles: ['enterprise', 'officer', 'supervisor'] },
@@ -34,6 +34,24 @@ export function liveRoutes(hub: LiveHub): RouteModule {
       client.send({ type: 'hello', lastEventId: hub.lastId });
     });
   };
+}
+
+/** How long a shutdown waits for live clients to answer the close handshake before it drops them. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Shutdown: each live client is sent a close frame, and any that has not closed within a second is
+ * dropped. The plugin's default waits for every close handshake, so one client that stopped reading
+ * (a half-closed connection) held `onelock serve` ~30 s past SIGTERM.
+ */
+function closeLiveClients(this: { websocketServer: { clients: Set<WebSocket>; close(cb: () => void): void } }, done: () => void) {
+  const server = this.websocketServer;
+  const clients = [...server.clients];
+  for (const c of clients) c.close(1001, 'server shutting down');
+  const timer = setTimeout(() => { for (const c of clients) if (c.readyState !== c.CLOSED) c.terminate(); }, CLOSE_GRACE_MS);
+  timer.unref();
+  server.close(() => clearTimeout(timer));
+  done();
 }
 
 /**
