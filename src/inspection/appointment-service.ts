@@ -2,6 +2,7 @@
  * Inspection sites and appointments (预约) against the store: add a site, book a slot on its guarded
  * counter row, apply confirm / complete / no-show / cancel. The routes and the demo seed call these.
  */
+import { parseInstant } from '../platform/dates.ts';
 import { sql } from 'kysely';
 import type { AppContext, Trx } from '../platform/context.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
@@ -23,8 +24,8 @@ export async function siteById(ctx: AppContext, id: string) {
 }
 
 export function slotOf(s: InspectionSiteRow, startIso: string) {
-  const t = Date.parse(startIso);
-  if (Number.isNaN(t)) throw invalidField('slotStart', 'must be an ISO 8601 date-time');
+  const t = parseInstant(startIso);
+  if (t === null) throw invalidField('slotStart', 'must be an ISO 8601 date-time with a zone', 'invalid_date');
   const slot = slotAt(siteOf(s), t);
   if (slot.start !== t) throw invalidField('slotStart', `must be the start of a slot (${slot.start < t ? iso(slot.start) : ''})`, 'not_a_slot_start');
   return slot;

@@ -17,6 +17,7 @@ test('slots: 24 one-hour slots round the clock in site local time', () => {
   assert.equal(slotsFor({ ...site, slotMinutes: 30 }, '2026-01-20').length, 48);
   assert.deepEqual(slotAt(site, NOW).start, s[0].start);
   assert.throws(() => slotsFor({ ...site, slotMinutes: 7 }, '2026-01-20'), (e) => (e as { code: string }).code === 'invalid_site');
+  for (const day of ['2026-02-30', '2026-13-01', '20260120']) assert.throws(() => slotsFor(site, day), (e) => (e as { code: string }).code === 'invalid_day', day);
 });
 
 test('capacity: the reserved share is for perishables only; nobody exceeds capacity', () => {

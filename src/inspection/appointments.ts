@@ -3,6 +3,7 @@
  * for perishables — a reserved share of each slot's capacity that only perishables may use, and
  * perishables may book a slot that has already started (no lead time). Pure arithmetic and a state table.
  */
+import { parseInstant } from '../platform/dates.ts';
 import { AppError, conflict } from '../platform/errors.ts';
 
 export interface InspectionSite {
@@ -70,7 +71,7 @@ export function reservedPlaces(capacity: number, share: number): number {
 /** All slots of a local calendar day ('YYYY-MM-DD' in the site's time zone), round the clock. */
 export function slotsFor(site: InspectionSite, day: string): Slot[] {
   checkSite(site);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new AppError(400, 'invalid_day', `day ${day} must be YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || parseInstant(`${day}T00:00:00Z`) === null) throw new AppError(400, 'invalid_day', `day ${day} must be a calendar date, YYYY-MM-DD`);
   const dayStart = Date.parse(`${day}T00:00:00Z`) - site.utcOffsetMinutes * MIN;
   const len = site.slotMinutes * MIN;
   const reserved = reservedPlaces(site.capacityPerSlot, site.perishableReserve);

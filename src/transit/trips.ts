@@ -12,7 +12,7 @@ import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { conflict, forbidden, invalidField, notFound, AppError } from '../platform/errors.ts';
 import { isUniqueViolation } from '../registry/resource.ts';
 import { fenceFromPlace, inFence } from '../supervision/geofence.ts';
-import { TRANSITIONS, nextState, SIDE_STATES, type TripAction, type TripState } from './lifecycle.ts';
+import { TRANSITIONS, TRIP_STATES, nextState, SIDE_STATES, type TripAction, type TripState } from './lifecycle.ts';
 import { tripDto, sealSessionDto, transitionDto } from './dto.ts';
 import { TRIP_CHANGED } from '../platform/db/position-writer.ts';
 import { recordTransition, openSealSession, closeSealSessions, latestPosition } from './trip-store.ts';
@@ -147,7 +147,7 @@ export const tripRoutes: RouteModule = (app, ctx) => {
 
   app.get('/api/v1/trips', {
     config: { roles: readers },
-    schema: { tags, summary: 'List trips', querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.String()), enterpriseId: Type.Optional(Type.String()), vehicleId: Type.Optional(Type.String()), deviceId: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) }), response: { 200: Page(Type.Any()), ...errs } },
+    schema: { tags, summary: 'List trips', querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.Union(TRIP_STATES.map((t) => Type.Literal(t)), { description: 'one trip state' })), enterpriseId: Type.Optional(Type.String()), vehicleId: Type.Optional(Type.String()), deviceId: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) }), response: { 200: Page(Type.Any()), ...errs } },
   }, async (req) => {
     const q = req.query;
     let sel = db.selectFrom('trips').selectAll();

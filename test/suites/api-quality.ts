@@ -139,6 +139,12 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.equal(r.status, 401);
     });
 
+    it('a list filter with a value no record can have is a 400, not an empty page', async () => {
+      const r = await h.req('GET', '/api/v1/trips?state=bogus', { token: w.officer });
+      assert.equal(r.status, 400); assert.equal(r.body.code, 'validation_failed');
+      assert.equal((await h.req('GET', '/api/v1/trips?state=in_transit&limit=5', { token: w.officer })).status, 200);
+    });
+
     it('errors raised before routing and by every route share the problem shape', async () => {
       const bad = await h.p.app.inject({ method: 'GET', url: '/api/v1/vehicles/%E0%A4%A', headers: { authorization: `Bearer ${w.officer}` } });
       assert.equal(bad.statusCode, 400); assert.match(String(bad.headers['content-type']), /problem\+json/);

@@ -428,6 +428,9 @@ export function inspectionSuite(kind: DbKind, skip: string | false = false) {
       const s = await h.req('POST', '/api/v1/inspection-sites', { token: supervisor, body: { name: `Yongchun site ${kind}`, office: 'CN-QZ', capacityPerSlot: 5, perishableReserve: 0.2 } });
       assert.equal(s.status, 201, JSON.stringify(s.body));
       const slotStart = new Date(h.clock.now() + DAY).toISOString().replace(/:\d\d\.\d{3}Z$/, ':00.000Z').replace(/T(\d\d):\d\d/, 'T$1:00');
+      const zoneless = await h.req('POST', '/api/v1/appointments', { token: officer, body: { siteId: s.body.id, slotStart: slotStart.replace('T', ' ').replace('.000Z', '') } });
+      assert.equal(zoneless.status, 400); assert.equal(zoneless.body.code, 'invalid_date', 'a time without a zone is not read in the server zone');
+      assert.equal((await h.req('GET', `/api/v1/inspection-sites/${s.body.id}/slots?day=2026-02-30`, { token: officer })).body.code, 'invalid_day');
       const rs = await Promise.all(Array.from({ length: 20 }, () => h.req('POST', '/api/v1/appointments', { token: officer, body: { siteId: s.body.id, slotStart } })));
       assert.equal(rs.filter((r) => r.status === 201).length, 4, JSON.stringify(rs.find((r) => r.status !== 201 && r.status !== 409)?.body));
       assert.ok(rs.filter((r) => r.status !== 201).every((r) => r.body.code === 'general_capacity_full'));
