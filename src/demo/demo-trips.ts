@@ -25,6 +25,8 @@ export interface FleetTruck {
   driverId: string;
   deviceId: string;
   terminalId: string;
+  /** The lock's auth code, as a real lock keeps it after its first registration. */
+  authCode: string;
 }
 
 /** The demo route and its ends as the registry holds them. */
@@ -37,8 +39,8 @@ export async function loadFleet(ctx: AppContext, indexes: readonly number[]): Pr
   for (const i of indexes) {
     const v = await db.selectFrom('vehicles').select(['id', 'enterprise_id', 'plate_cn']).where('plate_cn', '=', demoPlateCn(i)).executeTakeFirst();
     const d = await db.selectFrom('drivers').select('id').where('licence_no', '=', demoLicenceNo(i)).executeTakeFirst();
-    const l = await db.selectFrom('devices').select(['id', 'terminal_id']).where('terminal_id', '=', demoTerminalId(i)).executeTakeFirst();
-    if (v && d && l) out.push({ index: i, vehicleId: v.id, plateCn: v.plate_cn, enterpriseId: v.enterprise_id, driverId: d.id, deviceId: l.id, terminalId: l.terminal_id });
+    const l = await db.selectFrom('devices').select(['id', 'terminal_id', 'auth_code']).where('terminal_id', '=', demoTerminalId(i)).executeTakeFirst();
+    if (v && d && l) out.push({ index: i, vehicleId: v.id, plateCn: v.plate_cn, enterpriseId: v.enterprise_id, driverId: d.id, deviceId: l.id, terminalId: l.terminal_id, authCode: l.auth_code });
   }
   return out;
 }

@@ -75,6 +75,8 @@ class DemoTruck {
   readonly noise: () => number;
   constructor(readonly script: TruckScript, readonly fleet: FleetTruck, jt808: LiveDemoOptions['jt808']) {
     this.terminal = new EmulatedTerminal(fleet.terminalId, jt808);
+    // a lock sealing a trip is not told its code by a registration: it logs in with the one it keeps
+    this.terminal.authCode = fleet.authCode;
     this.noise = rng(fleet.index * 7919 + 1);
   }
   resetForTrip() {

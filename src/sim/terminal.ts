@@ -69,7 +69,7 @@ export class EmulatedTerminal {
 
   write(buf: Buffer) { this.socket?.write(buf); }
 
-  /** 0x0100 → 0x8100: the result (0 registered, 4 unknown terminal). */
+  /** 0x0100 → 0x8100: the result (0 registered, 3 already registered: a lock sealing a trip, 4 unknown terminal). */
   async register(): Promise<number> {
     const r = await this.request<RegisterResponseBody>(0x0100, { provinceId: 35, cityId: 500, makerId: 'ONELK', terminalModel: 'CEL-808', terminalId: this.terminalId.slice(-7), plateColor: 0, plate: 'SIM' }, 0x8100);
     if (!r) throw new Error(`terminal ${this.terminalId}: connection closed during registration`);

@@ -43,6 +43,24 @@ export function jt808GatewaySuite(kind: DbKind, skip: string | false = false) {
       assert.ok(h.p.jt808.sessionOf(tids[0]!));
     });
 
+    it('a lock that seals a trip is not given its auth code by a registration (result 3), and still authenticates with the code it has', async () => {
+      const { deviceId } = await tripIn(w, 'in_transit');
+      const dev = await h.p.ctx.store.db.selectFrom('devices').select(['terminal_id', 'auth_code']).where('id', '=', deviceId).executeTakeFirstOrThrow();
+      const spoof = term(dev.terminal_id);
+      await spoof.connect();
+      const before = h.p.jt808.stats.registrationsRefused;
+      assert.equal(await spoof.register(), 3);
+      assert.equal(spoof.authCode, null, 'no code handed out');
+      assert.equal(await spoof.authenticate('guess'), 1);
+      assert.equal(h.p.jt808.stats.registrationsRefused, before + 1);
+      spoof.drop();
+      const lock = term(dev.terminal_id);
+      lock.authCode = dev.auth_code;
+      await lock.login();
+      assert.ok(h.p.jt808.sessionOf(dev.terminal_id));
+      lock.drop();
+    });
+
     it('an unknown terminal gets result 4; data before authentication is answered 1 and never stored', async () => {
       const u = term('099999999999');
       await u.connect();

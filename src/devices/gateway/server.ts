@@ -9,6 +9,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { Jt808Session } from './session.ts';
 import { codecProfileOf } from './positions.ts';
 import type { DeviceCommands } from './commands.ts';
+import { SUPERVISED_STATES } from '../../supervision/pipeline/trip-context-loader.ts';
 
 export interface GatewayOptions {
   maxFrameBytes: number;
@@ -18,7 +19,11 @@ export interface GatewayOptions {
   sweepMs: number;
 }
 
-export interface KnownDevice { id: string; terminalId: string; profile: string; authCode: string }
+export interface KnownDevice {
+  id: string; terminalId: string; profile: string; authCode: string;
+  /** The lock seals a supervised trip right now. */
+  sealing: boolean;
+}
 
 export class Jt808Gateway {
   readonly opts: GatewayOptions;
@@ -30,7 +35,7 @@ export class Jt808Gateway {
   private sweeper: NodeJS.Timeout | null = null;
   commands: DeviceCommands | null = null;
   readonly stats = {
-    connections: 0, frames: 0, positionsStored: 0, positionsAcked: 0, unauthenticated: 0, unknownTerminals: 0, authFailures: 0,
+    connections: 0, frames: 0, positionsStored: 0, positionsAcked: 0, unauthenticated: 0, unknownTerminals: 0, authFailures: 0, registrationsRefused: 0,
     replacedSessions: 0, idleClosed: 0, unsupported: 0, writeFailures: 0, resendRequests: 0, packagesExpired: 0,
     errors: {} as Record<string, number>,
   };
@@ -98,8 +103,10 @@ export class Jt808Gateway {
   }
 
   async deviceByTerminal(terminalId: string): Promise<KnownDevice | null> {
-    const d = await this.ctx.store.db.selectFrom('devices').select(['id', 'terminal_id', 'lock_profile', 'auth_code']).where('terminal_id', '=', terminalId).executeTakeFirst();
-    return d ? { id: d.id, terminalId: d.terminal_id, profile: codecProfileOf(d.lock_profile), authCode: d.auth_code } : null;
+    const d = await this.ctx.store.db.selectFrom('devices').select(['id', 'terminal_id', 'lock_profile', 'auth_code'])
+      .select((eb) => eb.exists(eb.selectFrom('trips').select('id').whereRef('trips.active_device_id', '=', 'devices.id').where('trips.state', 'in', [...SUPERVISED_STATES])).as('sealing'))
+      .where('terminal_id', '=', terminalId).executeTakeFirst();
+    return d ? { id: d.id, terminalId: d.terminal_id, profile: codecProfileOf(d.lock_profile), authCode: d.auth_code, sealing: !!d.sealing } : null;
   }
 
   async close() {

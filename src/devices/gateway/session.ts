@@ -18,7 +18,7 @@ import { positionOf, type DeviceRef } from './positions.ts';
 import type { Jt808Gateway } from './server.ts';
 
 const GENERAL_OK = 0, GENERAL_FAIL = 1, GENERAL_BAD_MESSAGE = 2, GENERAL_UNSUPPORTED = 3;
-const REGISTER_OK = 0, REGISTER_UNKNOWN_TERMINAL = 4;
+const REGISTER_OK = 0, REGISTER_ALREADY_REGISTERED = 3, REGISTER_UNKNOWN_TERMINAL = 4;
 
 export class Jt808Session {
   readonly splitter: Jt808FrameSplitter;
@@ -206,7 +206,16 @@ export class Jt808Session {
     if (h.version === 2011) this.versionHint = 2011;
     this.terminalId ??= h.terminalId;
     const dev = await this.gw.deviceByTerminal(h.terminalId);
-    // Registration is idempotent: a known terminal always gets its auth code back.
+    // Registration is idempotent for a lock in stock: it gets its auth code back. A lock sealing a
+    // trip is answered 3 (already registered) without the code: a terminal ID is printed on
+    // certificates and seen at gates, and its code would let anyone log in as the lock mid-route,
+    // take over its session and its commands. The lock itself keeps the code it authenticated with.
+    if (dev?.sealing) {
+      this.gw.stats.registrationsRefused++;
+      this.gw.ctx.log.warn({ terminalId: h.terminalId, remote: this.socket.remoteAddress }, 'jt808: registration of a lock that seals a trip refused (result 3)');
+      this.send(encodeRegisterReply(h, this.nextSerial(), REGISTER_ALREADY_REGISTERED, null));
+      return;
+    }
     this.send(encodeRegisterReply(h, this.nextSerial(), dev ? REGISTER_OK : REGISTER_UNKNOWN_TERMINAL, dev ? dev.authCode : null));
     if (!dev) { this.gw.stats.unknownTerminals++; this.gw.ctx.log.info({ terminalId: h.terminalId, model: body.terminalModel }, 'jt808: unknown terminal refused (result 4)'); }
   }
