@@ -54,7 +54,7 @@ export function gateRoutes(risk: RiskCache): RouteModule {
       config: { roles: ['supervisor'] },
       schema: {
         tags, summary: 'Register a gate with its lanes; returns the controller API key once',
-        body: Type.Object({ name: Type.String({ minLength: 1 }), placeId: Type.String(), jurisdiction: Type.Union([Type.Literal('CN'), Type.Literal('HK')]), lanes: Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }), direction: Type.Union([Type.Literal('outbound'), Type.Literal('inbound')]) }), { minItems: 1 }) }, { additionalProperties: false }),
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), placeId: Type.String(), jurisdiction: Type.Union([Type.Literal('CN'), Type.Literal('HK')]), lanes: Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }), direction: Type.Union([Type.Literal('outbound'), Type.Literal('inbound')]) }), { minItems: 1 }) }, { additionalProperties: false }),
         response: { 201: Type.Any(), ...errs },
       },
     }, async (req, reply) => {

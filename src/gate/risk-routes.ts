@@ -9,7 +9,7 @@ import { DEFAULT_SAMPLING } from './risk-selection.ts';
 import { riskFor, type RiskCache } from './gate-facts.ts';
 
 const Create = Type.Object({
-  name: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
   hsPrefix: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^\\d{2,10}$' })])),
   creditGrade: Type.Optional(Type.Union([Type.Null(), Type.Literal('advanced'), Type.Literal('general'), Type.Literal('low')])),
   originPlaceId: Type.Optional(Type.Union([Type.Null(), Type.String()])),

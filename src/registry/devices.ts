@@ -8,7 +8,7 @@ export const LOCK_PROFILES = ['customs-elock', 'a1l808', 'jt709a', 'jointech', '
 const DeviceState = Type.Union([Type.Literal('in_stock'), Type.Literal('assigned'), Type.Literal('sealed'), Type.Literal('maintenance')]);
 const Create = Type.Object({
   terminalId: Type.String({ description: 'JT/T 808 terminal ID as digits (leading zeros kept), or lower-case hex for non-BCD IDs' }),
-  model: Type.String({ minLength: 1 }),
+  model: Type.String({ minLength: 1, maxLength: 100 }),
   lockProfile: Type.Union(LOCK_PROFILES.map((p) => Type.Literal(p))),
   state: Type.Optional(DeviceState),
   batteryPct: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 100 })])),

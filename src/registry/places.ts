@@ -6,7 +6,7 @@ import type { RouteModule } from '../platform/http/app.ts';
 
 export const PLACE_KINDS = ['land_port', 'boundary_control_point', 'destination', 'rest_area', 'orchard', 'packing_house', 'seaport', 'inspection_site', 'other'] as const;
 const Create = Type.Object({
-  name: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
   nameZh: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   kind: Type.Union(PLACE_KINDS.map((k) => Type.Literal(k))),
   jurisdiction: Type.Union([Type.Literal('CN'), Type.Literal('HK')]),

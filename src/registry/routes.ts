@@ -8,7 +8,7 @@ import type { RouteModule } from '../platform/http/app.ts';
 import type { AppContext } from '../platform/context.ts';
 
 const Create = Type.Object({
-  name: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
   geometry: Type.Any({ description: 'GeoJSON LineString of the assigned road' }),
   corridorWidthM: Type.Optional(Type.Number({ minimum: 50, maximum: 10000, default: 500 })),
   stopZoneIds: Type.Optional(Type.Array(Type.String(), { description: 'places where stopping is allowed' })),

@@ -8,7 +8,7 @@ import type { RouteModule } from '../platform/http/app.ts';
 const Role = Type.Union([Type.Literal('enterprise'), Type.Literal('officer'), Type.Literal('supervisor')]);
 const Create = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-zA-Z0-9._@-]+$' }),
-  displayName: Type.String({ minLength: 1 }),
+  displayName: Type.String({ minLength: 1, maxLength: 200 }),
   password: Type.Optional(Type.String({ minLength: 10, description: 'at least 10 characters; stored only as an scrypt hash' })),
   role: Role,
   enterpriseId: Type.Optional(Type.Union([Type.Null(), Type.String()])),

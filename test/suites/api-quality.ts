@@ -145,6 +145,13 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.equal((await h.req('GET', '/api/v1/trips?state=in_transit&limit=5', { token: w.officer })).status, 200);
     });
 
+    it('names and labels have a length limit (a 900 KB name would be stored and copied into the audit log)', async () => {
+      const r = await h.req('POST', '/api/v1/api-keys', { token: w.supervisor, body: { role: 'device', label: 'x'.repeat(201) } });
+      assert.equal(r.status, 400); assert.equal(r.body.code, 'validation_failed'); assert.match(r.body.detail, /label/);
+      const v = await h.req('POST', '/api/v1/places', { token: w.supervisor, body: { name: '港'.repeat(201), kind: 'other', jurisdiction: 'CN', geometry: { type: 'Point', coordinates: [118.5, 24.7] } } });
+      assert.equal(v.status, 400); assert.match(v.body.detail, /name/);
+    });
+
     it('errors raised before routing and by every route share the problem shape', async () => {
       const bad = await h.p.app.inject({ method: 'GET', url: '/api/v1/vehicles/%E0%A4%A', headers: { authorization: `Bearer ${w.officer}` } });
       assert.equal(bad.statusCode, 400); assert.match(String(bad.headers['content-type']), /problem\+json/);

@@ -44,7 +44,7 @@ export const authRoutes: RouteModule = (app, ctx) => {
     config: { roles: ['supervisor'] },
     schema: {
       tags: ['auth'], summary: 'Issue an API key for a gate controller, peer node or device ingest; the key is shown once',
-      body: Type.Object({ role: Type.Union([Type.Literal('gate'), Type.Literal('peer'), Type.Literal('device')]), label: Type.String({ minLength: 1 }), subjectId: Type.Optional(Type.String()), administration: Type.Optional(Type.Union([Type.Literal('CN'), Type.Literal('HK')])) }, { additionalProperties: false }),
+      body: Type.Object({ role: Type.Union([Type.Literal('gate'), Type.Literal('peer'), Type.Literal('device')]), label: Type.String({ minLength: 1, maxLength: 200 }), subjectId: Type.Optional(Type.String()), administration: Type.Optional(Type.Union([Type.Literal('CN'), Type.Literal('HK')])) }, { additionalProperties: false }),
       response: { 201: Type.Object({ id: Type.String(), key: Type.String(), role: Type.String(), label: Type.String() }), 400: ProblemSchema },
     },
   }, async (req, reply) => {
