@@ -152,6 +152,12 @@ export function apiQualitySuite(kind: DbKind, skip: string | false = false) {
       assert.equal(v.status, 400); assert.match(v.body.detail, /name/);
     });
 
+    it('an action whose body is optional can be posted without one', async () => {
+      const { tripId } = await tripIn(w, 'in_transit');
+      const r = await h.p.app.inject({ method: 'POST', url: `/api/v1/trips/${tripId}/hold`, headers: { authorization: `Bearer ${w.officer}` } });
+      assert.equal(r.statusCode, 200, r.body); assert.equal(r.json().state, 'held');
+    });
+
     it('errors raised before routing and by every route share the problem shape', async () => {
       const bad = await h.p.app.inject({ method: 'GET', url: '/api/v1/vehicles/%E0%A4%A', headers: { authorization: `Bearer ${w.officer}` } });
       assert.equal(bad.statusCode, 400); assert.match(String(bad.headers['content-type']), /problem\+json/);

@@ -22,6 +22,13 @@ export async function buildHttp(ctx: AppContext, modules: RouteModule[]): Promis
     frameworkErrors: (err, req, reply) => problemHandler(err, req, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
+  // A body a route declares optional (Type.Optional: the action's reason or comment) may be left
+  // out: a POST with none is validated as {} instead of failing with "body: must be object".
+  app.addHook('onRoute', (route) => {
+    if (!(route.schema?.body as { '~optional'?: boolean } | undefined)?.['~optional']) return;
+    const fill = async (req: { body: unknown }) => { if (req.body === undefined || req.body === null) req.body = {}; };
+    route.preValidation = [...(route.preValidation ? [route.preValidation].flat() : []), fill] as any;
+  });
   app.setErrorHandler(problemHandler);
   app.setNotFoundHandler((req, reply) => problemHandler(Object.assign(new Error(`no route ${req.method} ${req.url}`), { statusCode: 404, code: 'not_found' }), req, reply));
   await app.register(swagger, {
