@@ -42,7 +42,8 @@ export function ingestSuite(kind: DbKind, skip: string | false = false) {
     it('track and timeline: time-ordered even when uploaded out of order, simplified on request, exported as CSV and GeoJSON', async () => {
       const { tripId, deviceId } = await tripIn(w, 'in_transit');
       const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
-      const t0 = h.clock.now() - 3600_000;
+      h.clock.advance(20 * 60_000); // the track below starts after the trip was sealed
+      const t0 = h.clock.now() - 15 * 60_000;
       // a straight line with one bend, posted newest first
       const pts = Array.from({ length: 30 }, (_, i) => ({ terminalId: dev.terminalId, fixTime: new Date(t0 + i * 30_000).toISOString(), serial: i, lat: 24.7 + (i < 15 ? i : 15) * 0.001, lon: 118.5 + (i < 15 ? 0 : i - 15) * 0.001 })).reverse();
       assert.equal((await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: pts } })).body.stored, 30);
@@ -64,6 +65,19 @@ export function ingestSuite(kind: DbKind, skip: string | false = false) {
       assert.equal((await h.req('GET', `/api/v1/trips/${tripId}/track?from=yesterday`, { token: w.officer })).body.code, 'invalid_date');
       for (const from of ['1', '2026-01-01T00:00:00', 'Dec%203'])
         assert.equal((await h.req('GET', `/api/v1/trips/${tripId}/track?from=${from}`, { token: w.officer })).body.code, 'invalid_date', from);
+    });
+
+    it("a fix taken before the lock was sealed on its trip (its previous trip's buffer) is stored for the device, not put on the new trip", async () => {
+      const { tripId, deviceId } = await tripIn(w, 'in_transit');
+      const dev = (await h.req('GET', `/api/v1/devices/${deviceId}`, { token: w.officer })).body;
+      const sealedAt = h.clock.now();
+      const old = { terminalId: dev.terminalId, fixTime: new Date(sealedAt - 2 * 3600_000).toISOString(), serial: 501, lat: 22.31, lon: 113.94, late: true };
+      const skewed = { terminalId: dev.terminalId, fixTime: new Date(sealedAt - 60_000).toISOString(), serial: 502, lat: 24.7, lon: 118.5 };
+      assert.equal((await h.req('POST', '/api/v1/ingest/positions', { apiKey: key, body: { positions: [old, skewed] } })).body.stored, 2);
+      const track = (await h.req('GET', `/api/v1/trips/${tripId}/track`, { token: w.officer })).body.items.map((p: any) => p.fixTime);
+      assert.deepEqual(track, [skewed.fixTime], 'a lock clock a minute behind the seal still counts; two hours before does not');
+      const rows = await h.p.ctx.store.db.selectFrom('positions').select(['trip_id', 'serial']).where('device_id', '=', deviceId).orderBy('serial').execute();
+      assert.deepEqual(rows.map((r) => [r.serial, r.trip_id]), [[501, null], [502, tripId]]);
     });
 
     it('a bad position refuses the whole batch with a stable code and stores nothing', async () => {

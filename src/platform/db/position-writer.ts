@@ -19,8 +19,8 @@ export class PositionWriter {
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
-  /** device id → its active trip (or null); dropped when a trip changes. */
-  private tripOf = new Map<string, { id: string; enterpriseId: string } | null>();
+  /** device id → its active trip (or null) and when the lock was sealed on it; dropped when a trip changes. */
+  private tripOf = new Map<string, BoundTrip | null>();
   readonly stats = { batches: 0, stored: 0, duplicates: 0, lastBatchSize: 0 };
 
   constructor(private store: Store, private bus: Bus, private opts = { maxBatch: 4000, maxDelayMs: 2 }) {
@@ -76,7 +76,7 @@ export class PositionWriter {
     const s = (this.stmts ??= {
       insert: db.prepare(`INSERT INTO positions (device_id, trip_id, fix_time, received_at, serial, lat, lon, altitude_m, speed_kmh, heading, alarm, status, battery_pct, lock_events, items, late, source, raw)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-      trip: db.prepare(`SELECT id, enterprise_id AS enterpriseId FROM trips WHERE active_device_id = ?`),
+      trip: db.prepare(`SELECT t.id, t.enterprise_id AS enterpriseId, (SELECT min(s.opened_at) FROM seal_sessions s WHERE s.trip_id = t.id) AS since FROM trips t WHERE t.active_device_id = ?`),
       device: db.prepare(`UPDATE devices SET last_seen_at = ?, battery_pct = coalesce(?, battery_pct) WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`),
     });
     const stored: StoredPosition[] = [];
@@ -86,8 +86,9 @@ export class PositionWriter {
       for (const p of batch) {
         let n = 0;
         for (const r of p.recs) {
-          let trip = this.tripOf.get(r.deviceId);
-          if (trip === undefined) { trip = (s.trip.get(r.deviceId) as { id: string; enterpriseId: string } | undefined) ?? null; this.tripOf.set(r.deviceId, trip); }
+          let bound = this.tripOf.get(r.deviceId);
+          if (bound === undefined) { const row = s.trip.get(r.deviceId) as { id: string; enterpriseId: string; since: string | null } | undefined; bound = row ? boundTrip(row.id, row.enterpriseId, row.since) : null; this.tripOf.set(r.deviceId, bound); }
+          const trip = tripAt(bound, r.fixTime);
           const tripId = trip?.id ?? null;
           const fix = new Date(r.fixTime).toISOString();
           const res = s.insert.run(r.deviceId, tripId, fix, new Date(r.receivedAt).toISOString(), r.serial, r.lat, r.lon, r.altitudeM, r.speedKmh, r.heading, r.alarm, r.status, r.batteryPct, JSON.stringify(r.lockEvents), JSON.stringify(r.items), r.late ? 1 : 0, r.source, r.raw);
@@ -108,13 +109,15 @@ export class PositionWriter {
     await db.transaction().execute(async (trx) => {
       const devs = [...new Set(batch.flatMap((p) => p.recs.map((r) => r.deviceId)).filter((d) => !this.tripOf.has(d)))];
       if (devs.length) {
-        const rows = await trx.selectFrom('trips').select(['id', 'enterprise_id', 'active_device_id']).where('active_device_id', 'in', devs).execute();
-        for (const d of devs) { const t = rows.find((r) => r.active_device_id === d); this.tripOf.set(d, t ? { id: t.id, enterpriseId: t.enterprise_id } : null); }
+        const rows = await trx.selectFrom('trips').select(['id', 'enterprise_id', 'active_device_id'])
+          .select((eb) => eb.selectFrom('seal_sessions').select((e) => e.fn.min('opened_at').as('m')).whereRef('seal_sessions.trip_id', '=', 'trips.id').as('since'))
+          .where('active_device_id', 'in', devs).execute();
+        for (const d of devs) { const t = rows.find((r) => r.active_device_id === d); this.tripOf.set(d, t ? boundTrip(t.id, t.enterprise_id, (t.since as string | null) ?? null) : null); }
       }
       const latest = new Map<string, PositionRecord>();
       for (const p of batch) {
         const values = p.recs.map((r) => ({
-          device_id: r.deviceId, trip_id: this.tripOf.get(r.deviceId)?.id ?? null, fix_time: new Date(r.fixTime).toISOString(), received_at: new Date(r.receivedAt).toISOString(),
+          device_id: r.deviceId, trip_id: tripAt(this.tripOf.get(r.deviceId) ?? null, r.fixTime)?.id ?? null, fix_time: new Date(r.fixTime).toISOString(), received_at: new Date(r.receivedAt).toISOString(),
           serial: r.serial, lat: r.lat, lon: r.lon, altitude_m: r.altitudeM, speed_kmh: r.speedKmh, heading: r.heading, alarm: r.alarm, status: r.status,
           battery_pct: r.batteryPct, lock_events: JSON.stringify(r.lockEvents), items: JSON.stringify(r.items), late: r.late ? 1 : 0, source: r.source, raw: r.raw,
         }));
@@ -125,7 +128,7 @@ export class PositionWriter {
           const id = keys.get(`${r.deviceId}|${new Date(r.fixTime).toISOString()}|${r.serial}`);
           if (id !== undefined) {
             n++;
-            const t = this.tripOf.get(r.deviceId);
+            const t = tripAt(this.tripOf.get(r.deviceId) ?? null, r.fixTime);
             stored.push(storedOf(r, id, t?.id ?? null, t?.enterpriseId ?? null));
             const l = latest.get(r.deviceId); if (!l || l.fixTime < r.fixTime) latest.set(r.deviceId, r);
           }
@@ -148,6 +151,26 @@ export class PositionWriter {
     this.stats.lastBatchSize = counts.reduce((a, c) => a + c.stored + c.duplicates, 0);
   }
 }
+
+/**
+ * A fix taken this long before its lock was sealed on a trip still counts as the trip's: the seal
+ * is stamped by the platform's clock, the fix by the lock's, and a lock already reporting at the
+ * origin when the officer seals it belongs there. Far less than the hours between one trip's
+ * close at the destination and the lock's next seal at the origin.
+ */
+export const SEAL_CLOCK_ALLOWANCE_MS = 15 * 60_000;
+
+interface BoundTrip { id: string; enterpriseId: string; boundFrom: number }
+const boundTrip = (id: string, enterpriseId: string, since: string | null): BoundTrip =>
+  ({ id, enterpriseId, boundFrom: since ? Date.parse(since) - SEAL_CLOCK_ALLOWANCE_MS : -Infinity });
+
+/**
+ * The trip a fix belongs to: the lock's active trip, unless the fix was taken before the lock was
+ * sealed on it. A lock that uploads its buffer (0x0704, or a late HTTP batch) after being sealed
+ * on its next trip would otherwise put its previous trip's track, perhaps another enterprise's,
+ * on the new one and through its rules; such a fix is stored for the device alone.
+ */
+const tripAt = (t: BoundTrip | null, fixTime: number): BoundTrip | null => (t && fixTime >= t.boundFrom ? t : null);
 
 /**
  * The stored position, field by field, from one literal. `{ ...r, id, tripId, enterpriseId }`
