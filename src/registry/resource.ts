@@ -64,7 +64,7 @@ function writeError(e: unknown, name: string): unknown {
 }
 
 /** A customs user names the enterprise a record belongs to: it must exist (a clear 400, not the foreign key's 500). */
-async function checkEnterprise(db: Kysely<any>, id: unknown) {
+export async function checkEnterprise(db: Kysely<any>, id: unknown) {
   if (typeof id !== 'string' || !(await db.selectFrom('enterprises').select('id').where('id', '=', id).executeTakeFirst()))
     throw invalidField('enterpriseId', `enterprise ${String(id)} does not exist`, 'unknown_enterprise');
 }

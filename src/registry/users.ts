@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Kysely } from 'kysely';
-import { registerResource, patchOf, type ResourceSpec } from './resource.ts';
+import { registerResource, patchOf, checkEnterprise, type ResourceSpec } from './resource.ts';
 import { hashPassword } from '../platform/auth/password.ts';
 import { invalidField } from '../platform/errors.ts';
 import type { RouteModule } from '../platform/http/app.ts';
@@ -25,8 +25,7 @@ export const userSpec: ResourceSpec = {
   toRow: async (b, _req, ctx, existing) => {
     if (b.role === 'enterprise') {
       if (!b.enterpriseId) throw invalidField('enterpriseId', 'an enterprise user belongs to an enterprise');
-      const ent = await (ctx.store.db as Kysely<any>).selectFrom('enterprises').select('id').where('id', '=', b.enterpriseId).executeTakeFirst();
-      if (!ent) throw invalidField('enterpriseId', `enterprise ${b.enterpriseId} does not exist`, 'unknown_enterprise');
+      await checkEnterprise(ctx.store.db as Kysely<any>, b.enterpriseId);
     } else if (!b.administration) throw invalidField('administration', 'a customs user belongs to an administration (CN or HK)');
     if (!existing && !b.password) throw invalidField('password', 'required for a new user');
     return {
